@@ -1,0 +1,217 @@
+//! The native CLI: `profdrop REPORT [--option[=value] ...] FILE...`, printing
+//! what `go tool pprof -REPORT` prints with the same options. Every pprof
+//! option keeps its name, with two dashes (one is accepted too).
+
+use crate::decode::Limits;
+use crate::load::{self, BaseOptions, Input};
+use crate::transform::{BaseMode, Granularity};
+use crate::view::report::{Options, Report, ReportKind};
+use crate::view::top;
+
+pub const USAGE: &str = "usage: profdrop REPORT [--option[=value] ...] FILE...
+
+REPORT: top | text
+Options (pprof's names):
+  --sample_index=NAME|N   --mean            --unit=UNIT       --divide_by=F
+  --nodecount=N           --nodefraction=F  --edgefraction=F  --cum
+  --functions | --filefunctions | --files | --lines | --addresses   --noinlines
+  --focus=RE --ignore=RE --hide=RE --show=RE --show_from=RE --prune_from=RE
+  --tagfocus=EXPR --tagignore=EXPR --tagshow=RE --taghide=RE
+  --diff_base=FILE | --base=FILE   --normalize   --relative_percentages
+  --drop_negative  --compact_labels  --trim=false
+Limits:
+  --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
+  --max_string_bytes=BYTES
+Several FILEs are merged as pprof merges them. Files may be gzipped or not,
+pprof protobuf or Go text dumps; the name does not matter.
+";
+
+/// What a CLI run produced.
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+fn fail(code: i32, msg: impl Into<String>) -> Outcome {
+    Outcome { stdout: String::new(), stderr: format!("profdrop: {}\n", msg.into()), code }
+}
+
+/// Parsed command line.
+pub struct Command {
+    pub kind: ReportKind,
+    pub options: Options,
+    pub files: Vec<String>,
+    pub bases: Vec<String>,
+    pub base: BaseOptions,
+    pub limits: Limits,
+}
+
+fn parse_bool(name: &str, v: Option<&str>) -> Result<bool, String> {
+    match v {
+        None | Some("true") | Some("1") => Ok(true),
+        Some("false") | Some("0") => Ok(false),
+        Some(x) => Err(format!("--{name}: {x:?} is not true or false")),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(name: &str, v: Option<&str>) -> Result<T, String> {
+    let v = v.ok_or_else(|| format!("--{name} needs a value"))?;
+    v.parse().map_err(|_| format!("--{name}: {v:?} is not a valid number"))
+}
+
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let mut it = args.iter();
+    let report = it.next().ok_or("missing REPORT")?;
+    let kind = ReportKind::parse(report.trim_start_matches('-')).ok_or_else(|| format!("unknown report {report:?}"))?;
+    if !matches!(kind, ReportKind::Top | ReportKind::Text) {
+        return Err(format!("report {:?} is not available yet", kind.as_str()));
+    }
+    let mut c = Command {
+        kind,
+        options: Options::default(),
+        files: Vec::new(),
+        bases: Vec::new(),
+        base: BaseOptions::default(),
+        limits: Limits::default(),
+    };
+    let mut diff_base = false;
+    let mut plain_base = false;
+    let mut only_files = false;
+    while let Some(a) = it.next() {
+        if only_files || !a.starts_with('-') || a == "-" {
+            c.files.push(a.clone());
+            continue;
+        }
+        if a == "--" {
+            only_files = true;
+            continue;
+        }
+        let flag = a.trim_start_matches('-');
+        let (name, value) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (flag, None),
+        };
+        // Flags that take a value accept it as the next argument too.
+        let takes_value = !matches!(
+            name,
+            "cum" | "flat" | "mean" | "noinlines"
+                | "inuse_space" | "inuse_objects" | "alloc_space" | "alloc_objects" | "contentions"
+                | "total_delay" | "mean_delay" | "normalize" | "relative_percentages" | "drop_negative"
+                | "compact_labels" | "trim" | "functions" | "filefunctions" | "files" | "lines" | "addresses"
+        );
+        let value: Option<String> = match value {
+            Some(v) => Some(v.to_string()),
+            None if takes_value => Some(it.next().ok_or_else(|| format!("--{name} needs a value"))?.clone()),
+            None => None,
+        };
+        let v = value.as_deref();
+        let o = &mut c.options;
+        let text = || v.unwrap_or("").to_string();
+        match name {
+            "sample_index" => o.sample_index = text(),
+            // pprof's legacy shortcuts for sample_index.
+            "inuse_space" | "inuse_objects" | "alloc_space" | "alloc_objects" | "contentions" => {
+                if parse_bool(name, v)? {
+                    o.sample_index = name.to_string();
+                }
+            }
+            "total_delay" | "mean_delay" => {
+                if parse_bool(name, v)? {
+                    o.sample_index = "delay".into();
+                    o.mean |= name == "mean_delay";
+                }
+            }
+            // profdrop never symbolizes (there is no binary); accepted for pprof command lines.
+            "symbolize" => {}
+            "mean" => o.mean = parse_bool(name, v)?,
+            "nodecount" => o.nodecount = Some(parse_num(name, v)?),
+            "nodefraction" => o.nodefraction = parse_num(name, v)?,
+            "edgefraction" => o.edgefraction = parse_num(name, v)?,
+            "cum" => o.cum = parse_bool(name, v)?,
+            "flat" => o.cum = !parse_bool(name, v)?,
+            "functions" | "filefunctions" | "files" | "lines" | "addresses" => {
+                if parse_bool(name, v)? {
+                    o.granularity = Granularity::parse(name).unwrap();
+                }
+            }
+            "noinlines" => o.noinlines = parse_bool(name, v)?,
+            "unit" => o.unit = text(),
+            "divide_by" => o.divide_by = parse_num(name, v)?,
+            "relative_percentages" => o.relative_percentages = parse_bool(name, v)?,
+            "drop_negative" => o.drop_negative = parse_bool(name, v)?,
+            "compact_labels" => o.compact_labels = parse_bool(name, v)?,
+            "trim" => o.trim = parse_bool(name, v)?,
+            "focus" => o.focus = text(),
+            "ignore" => o.ignore = text(),
+            "hide" => o.hide = text(),
+            "show" => o.show = text(),
+            "show_from" => o.show_from = text(),
+            "prune_from" => o.prune_from = text(),
+            "tagfocus" => o.tagfocus = text(),
+            "tagignore" => o.tagignore = text(),
+            "tagshow" => o.tagshow = text(),
+            "taghide" => o.taghide = text(),
+            "diff_base" => {
+                diff_base = true;
+                c.bases.push(text());
+            }
+            "base" => {
+                plain_base = true;
+                c.bases.push(text());
+            }
+            "normalize" => c.base.normalize = parse_bool(name, v)?,
+            "max_inflated" => c.limits.max_inflated_bytes = parse_num(name, v)?,
+            "max_samples" => c.limits.max_samples = parse_num(name, v)?,
+            "max_stack_depth" => c.limits.max_stack_depth = parse_num(name, v)?,
+            "max_string_bytes" => c.limits.max_string_bytes = parse_num(name, v)?,
+            _ => return Err(format!("unknown option --{name}")),
+        }
+    }
+    if diff_base && plain_base {
+        return Err("-base and -diff_base flags cannot both be specified".into());
+    }
+    if diff_base {
+        c.base.mode = Some(BaseMode::DiffBase);
+    } else if plain_base {
+        c.base.mode = Some(BaseMode::Base);
+    }
+    if c.files.is_empty() {
+        return Err("no profile FILE given".into());
+    }
+    Ok(c)
+}
+
+/// Runs one command with files read by `read` (the real CLI reads the disk).
+pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>) -> Outcome {
+    let c = match parse(args) {
+        Ok(c) => c,
+        Err(e) => return fail(2, format!("{e}\n\n{USAGE}")),
+    };
+    let read_all = |names: &[String]| -> Result<Vec<(String, Vec<u8>)>, String> {
+        names.iter().map(|n| read(n).map(|d| (n.clone(), d)).map_err(|e| format!("{n}: {e}"))).collect()
+    };
+    let (files, bases) = match (read_all(&c.files), read_all(&c.bases)) {
+        (Ok(f), Ok(b)) => (f, b),
+        (Err(e), _) | (_, Err(e)) => return fail(1, e),
+    };
+    let inputs: Vec<Input> = files.iter().map(|(n, d)| Input { name: n, data: d }).collect();
+    let base_inputs: Vec<Input> = bases.iter().map(|(n, d)| Input { name: n, data: d }).collect();
+    let profile = match load::load(&inputs, &base_inputs, c.base, &c.limits) {
+        Ok(p) => p,
+        Err(e) => return fail(1, e.to_string()),
+    };
+    let mut rpt = match Report::new(&profile, c.kind, &c.options) {
+        Ok(r) => r,
+        Err(e) => return fail(1, e.0),
+    };
+    let stdout = match c.kind {
+        ReportKind::Top | ReportKind::Text => top::render_text(&mut rpt),
+        other => return fail(2, format!("report {:?} is not available yet", other.as_str())),
+    };
+    Outcome { stdout, stderr: String::new(), code: 0 }
+}
+
+pub fn run(args: &[String]) -> Outcome {
+    run_with(args, |p| std::fs::read(p))
+}

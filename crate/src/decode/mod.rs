@@ -1,0 +1,135 @@
+//! bytes -> [`Profile`]. Format is sniffed from content, never from a file
+//! name: gzip by its magic bytes, then the pprof protobuf or one of the text
+//! formats. Each decoder answers "not my format" or "my format, broken at
+//! byte/line N because ...".
+
+pub mod gzip;
+pub mod pprof;
+pub mod sniff;
+
+use crate::model::Profile;
+use std::fmt;
+
+/// Where decoding failed, in pprof's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Decompressing,
+    Parsing,
+    Malformed,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Decompressing => "decompressing",
+            Stage::Parsing => "parsing",
+            Stage::Malformed => "malformed",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// Byte offset into the (decompressed) input.
+    Byte(u64),
+    /// 1-based line number of a text input.
+    Line(u64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    pub stage: Stage,
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+impl DecodeError {
+    pub fn new(stage: Stage, message: impl Into<String>) -> Self {
+        DecodeError { stage, position: None, message: message.into() }
+    }
+    pub fn at_byte(stage: Stage, offset: usize, message: impl Into<String>) -> Self {
+        DecodeError { stage, position: Some(Position::Byte(offset as u64)), message: message.into() }
+    }
+    pub fn at_line(stage: Stage, line: usize, message: impl Into<String>) -> Self {
+        DecodeError { stage, position: Some(Position::Line(line as u64)), message: message.into() }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // "parsing profile: <why> (at byte 123)" — pprof's stage prefix, then where.
+        let stage = match self.stage {
+            Stage::Malformed => "malformed profile",
+            Stage::Decompressing => "decompressing profile",
+            Stage::Parsing => "parsing profile",
+        };
+        write!(f, "{stage}: {}", self.message)?;
+        match self.position {
+            Some(Position::Byte(b)) => write!(f, " (at byte {b})"),
+            Some(Position::Line(l)) => write!(f, " (at line {l})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Resource limits for one decode. Every limit names itself in its error so
+/// the user knows what to raise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest decompressed size accepted (the gzip-bomb cap).
+    pub max_inflated_bytes: u64,
+    /// Most samples one profile may hold.
+    pub max_samples: u64,
+    /// Deepest stack accepted, in locations.
+    pub max_stack_depth: u64,
+    /// Most bytes the string table may hold.
+    pub max_string_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_inflated_bytes: 2 << 30,
+            max_samples: 100_000_000,
+            max_stack_depth: 1 << 20,
+            max_string_bytes: 1 << 30,
+        }
+    }
+}
+
+/// Decode one input of any supported kind.
+pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
+    let inflated;
+    let data = if gzip::is_gzip(data) {
+        inflated = gzip::inflate(data, limits.max_inflated_bytes)?;
+        &inflated[..]
+    } else {
+        data
+    };
+    decode_uncompressed(data, limits)
+}
+
+/// Decode input that is already decompressed.
+pub fn decode_uncompressed(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
+    if data.is_empty() {
+        return Err(DecodeError::new(Stage::Parsing, "empty input file"));
+    }
+    if let Some(p) = sniff::decode_text(data, limits)? {
+        return Ok(p);
+    }
+    match pprof::decode(data, limits) {
+        Ok(p) => Ok(p),
+        Err(e) => {
+            // A protobuf decode of something that is clearly not a protobuf
+            // gives a useless wire-level message: say what the input looks like.
+            if e.stage == Stage::Parsing {
+                if let Some(what) = sniff::describe_foreign(data) {
+                    return Err(DecodeError::new(Stage::Parsing, what));
+                }
+            }
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,693 @@
+//! profile.proto decoder, hand-written over the raw buffer.
+//!
+//! Why not prost here: samples are decoded straight into the model's columns
+//! (no per-sample Vec allocations), stacks are deduplicated on the fly, every
+//! error carries the byte offset, and memory is bounded by the input. This is
+//! most of the time budget for a 100 MB profile. The prost messages in
+//! `crate::proto` mirror the same schema and are used to encode exports and,
+//! in tests, as an independent decoder to check this one against.
+//!
+//! Validation follows pprof (profile/encode.go postDecode, profile.go
+//! CheckValid): string indices in range ("parsing"), reserved id 0, duplicate
+//! ids, dangling location/function ids, and a value count that differs from
+//! the sample types ("malformed"); a second non-zero `time_nanos` means two
+//! profiles were concatenated.
+
+use super::{DecodeError, Limits, Stage};
+use crate::hash::FxHashMap;
+use crate::model::*;
+
+type Result<T> = std::result::Result<T, DecodeError>;
+
+fn perr(pos: usize, msg: impl Into<String>) -> DecodeError {
+    DecodeError::at_byte(Stage::Parsing, pos, msg)
+}
+fn merr(pos: usize, msg: impl Into<String>) -> DecodeError {
+    DecodeError::at_byte(Stage::Malformed, pos, msg)
+}
+
+const WT_VARINT: u8 = 0;
+const WT_I64: u8 = 1;
+const WT_LEN: u8 = 2;
+const WT_I32: u8 = 5;
+
+/// A cursor over `data[pos..end]`; positions are absolute offsets into the input.
+struct Wire<'a> {
+    data: &'a [u8],
+    pos: usize,
+    end: usize,
+}
+
+impl<'a> Wire<'a> {
+    fn new(data: &'a [u8], pos: usize, end: usize) -> Self {
+        Wire { data, pos, end }
+    }
+
+    #[inline]
+    fn done(&self) -> bool {
+        self.pos >= self.end
+    }
+
+    #[inline]
+    fn varint(&mut self) -> Result<u64> {
+        let start = self.pos;
+        let mut result = 0u64;
+        let mut shift = 0u32;
+        loop {
+            if self.pos >= self.end {
+                return Err(perr(start, "truncated varint"));
+            }
+            let b = self.data[self.pos];
+            self.pos += 1;
+            if shift == 63 && b > 1 {
+                return Err(perr(start, "varint overflows 64 bits"));
+            }
+            result |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return Ok(result);
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err(perr(start, "varint overflows 64 bits"));
+            }
+        }
+    }
+
+    /// Reads a field key; returns (field number, wire type, offset of the key).
+    #[inline]
+    fn key(&mut self) -> Result<(u64, u8, usize)> {
+        let at = self.pos;
+        let k = self.varint()?;
+        Ok((k >> 3, (k & 7) as u8, at))
+    }
+
+    /// Reads a length prefix and returns the sub-range it covers.
+    #[inline]
+    fn len_delimited(&mut self) -> Result<(usize, usize)> {
+        let at = self.pos;
+        let n = self.varint()?;
+        let remaining = (self.end - self.pos) as u64;
+        if n > remaining {
+            return Err(perr(at, format!("length {n} runs past the end of its message ({remaining} bytes left)")));
+        }
+        let start = self.pos;
+        self.pos += n as usize;
+        Ok((start, self.pos))
+    }
+
+    fn skip(&mut self, wt: u8, at: usize) -> Result<()> {
+        match wt {
+            WT_VARINT => {
+                self.varint()?;
+            }
+            WT_I64 | WT_I32 => {
+                let n = if wt == WT_I64 { 8 } else { 4 };
+                if self.end - self.pos < n {
+                    return Err(perr(at, "not enough data for a fixed-size field"));
+                }
+                self.pos += n;
+            }
+            WT_LEN => {
+                self.len_delimited()?;
+            }
+            _ => return Err(perr(at, format!("unknown wire type {wt}"))),
+        }
+        Ok(())
+    }
+}
+
+fn want(wt: u8, expected: u8, at: usize, what: &str) -> Result<()> {
+    if wt != expected {
+        let name = |w: u8| match w {
+            WT_VARINT => "varint",
+            WT_I64 => "fixed64",
+            WT_LEN => "length-delimited",
+            WT_I32 => "fixed32",
+            _ => "invalid",
+        };
+        return Err(perr(at, format!("{what} has wire type {} ({}), expected {}", wt, name(wt), name(expected))));
+    }
+    Ok(())
+}
+
+/// Calls `f` for each integer of a repeated scalar field, packed or not.
+#[inline]
+fn for_each_int(w: &mut Wire, wt: u8, at: usize, what: &str, mut f: impl FnMut(u64, usize) -> Result<()>) -> Result<()> {
+    match wt {
+        WT_LEN => {
+            let (s, e) = w.len_delimited()?;
+            let mut inner = Wire::new(w.data, s, e);
+            while !inner.done() {
+                let p = inner.pos;
+                let v = inner.varint()?;
+                f(v, p)?;
+            }
+            Ok(())
+        }
+        WT_VARINT => {
+            let v = w.varint()?;
+            f(v, at)
+        }
+        _ => want(wt, WT_VARINT, at, what),
+    }
+}
+
+#[derive(Default)]
+struct RawValueType {
+    r#type: i64,
+    unit: i64,
+    pos: usize,
+}
+
+struct RawMapping {
+    m: Mapping,
+    file: i64,
+    build_id: i64,
+    pos: usize,
+}
+
+struct RawLocation {
+    id: u64,
+    mapping_id: u64,
+    address: u64,
+    /// (function id, line, column)
+    lines: Vec<(u64, i64, i64)>,
+    is_folded: bool,
+    pos: usize,
+}
+
+struct RawFunction {
+    id: u64,
+    name: i64,
+    system_name: i64,
+    filename: i64,
+    start_line: i64,
+    pos: usize,
+}
+
+/// Maps producer ids to table indices: a vector when ids are dense (the usual
+/// 1..N), a hash map otherwise.
+enum IdMap {
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<u64, u32>),
+}
+
+const ABSENT: u32 = u32::MAX;
+
+impl IdMap {
+    fn new(ids: impl Iterator<Item = u64> + Clone, n: usize) -> Self {
+        let max = ids.clone().max().unwrap_or(0);
+        if max <= (n as u64) * 2 + 64 {
+            IdMap::Dense(vec![ABSENT; max as usize + 1])
+        } else {
+            IdMap::Sparse(FxHashMap::default())
+        }
+    }
+    /// Inserts; returns false if the id was already present.
+    fn insert(&mut self, id: u64, idx: u32) -> bool {
+        match self {
+            IdMap::Dense(v) => {
+                let slot = &mut v[id as usize];
+                if *slot != ABSENT {
+                    return false;
+                }
+                *slot = idx;
+                true
+            }
+            IdMap::Sparse(m) => m.insert(id, idx).is_none(),
+        }
+    }
+    #[inline]
+    fn get(&self, id: u64) -> Option<u32> {
+        match self {
+            IdMap::Dense(v) => v.get(id as usize).copied().filter(|&x| x != ABSENT),
+            IdMap::Sparse(m) => m.get(&id).copied(),
+        }
+    }
+}
+
+struct Strings<'a> {
+    raw: Vec<(usize, usize)>,
+    data: &'a [u8],
+}
+
+impl Strings<'_> {
+    /// Resolves a string index as pprof's getString does (out of range is a parse error).
+    fn id(&self, x: i64, pos: usize, what: &str) -> Result<StrId> {
+        if x < 0 || x as usize >= self.raw.len() {
+            return Err(perr(
+                pos,
+                format!("malformed profile format: {what} refers to string {x}, but the string table has {} entries", self.raw.len()),
+            ));
+        }
+        Ok(StrId(x as u32))
+    }
+}
+
+pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
+    if data.is_empty() {
+        return Err(DecodeError::new(Stage::Parsing, "empty input file"));
+    }
+    let mut p = Profile::default();
+    let mut sample_types: Vec<RawValueType> = Vec::new();
+    let mut mappings: Vec<RawMapping> = Vec::new();
+    let mut locations: Vec<RawLocation> = Vec::new();
+    let mut functions: Vec<RawFunction> = Vec::new();
+    let mut strings = Strings { raw: Vec::new(), data };
+    let mut string_bytes = 0u64;
+    let mut n_samples = 0u64;
+    let mut first_sample_pos = None;
+    let (mut drop_frames, mut keep_frames, mut default_sample_type, mut doc_url) = (0i64, 0i64, 0i64, 0i64);
+    let mut period_type: Option<RawValueType> = None;
+    let mut comments: Vec<(i64, usize)> = Vec::new();
+    let mut time_seen = false;
+
+    // Pass 1: everything except samples (they may come before the locations they use).
+    let mut w = Wire::new(data, 0, data.len());
+    while !w.done() {
+        let (field, wt, at) = w.key()?;
+        match field {
+            1 | 11 => {
+                want(wt, WT_LEN, at, if field == 1 { "sample_type" } else { "period_type" })?;
+                let vt = decode_value_type(&mut w, at)?;
+                if field == 1 {
+                    sample_types.push(vt);
+                } else {
+                    period_type = Some(vt);
+                }
+            }
+            2 => {
+                want(wt, WT_LEN, at, "sample")?;
+                w.len_delimited()?;
+                n_samples += 1;
+                if n_samples > limits.max_samples {
+                    return Err(DecodeError::at_byte(
+                        Stage::Parsing,
+                        at,
+                        format!(
+                            "the profile has more than {} samples, the limit on samples per profile; raise it (CLI: --max_samples=N) if the file is genuine",
+                            limits.max_samples
+                        ),
+                    ));
+                }
+                first_sample_pos.get_or_insert(at);
+            }
+            3 => {
+                want(wt, WT_LEN, at, "mapping")?;
+                mappings.push(decode_mapping(&mut w, at)?);
+            }
+            4 => {
+                want(wt, WT_LEN, at, "location")?;
+                locations.push(decode_location(&mut w, at)?);
+            }
+            5 => {
+                want(wt, WT_LEN, at, "function")?;
+                functions.push(decode_function(&mut w, at)?);
+            }
+            6 => {
+                want(wt, WT_LEN, at, "string_table entry")?;
+                let (s, e) = w.len_delimited()?;
+                if strings.raw.is_empty() && e != s {
+                    return Err(perr(at, "string_table[0] must be ''"));
+                }
+                string_bytes += (e - s) as u64;
+                if string_bytes > limits.max_string_bytes {
+                    return Err(perr(
+                        at,
+                        format!(
+                            "the string table holds more than {} bytes, the limit on string table size; raise it (CLI: --max_string_bytes=N) if the file is genuine",
+                            limits.max_string_bytes
+                        ),
+                    ));
+                }
+                strings.raw.push((s, e));
+            }
+            7 | 8 | 9 | 10 | 12 | 14 | 15 => {
+                want(wt, WT_VARINT, at, "a scalar header field")?;
+                let v = w.varint()? as i64;
+                match field {
+                    7 => drop_frames = v,
+                    8 => keep_frames = v,
+                    9 => {
+                        if time_seen && p.time_nanos != 0 {
+                            return Err(perr(at, "concatenated profiles detected"));
+                        }
+                        time_seen = true;
+                        p.time_nanos = v;
+                    }
+                    10 => p.duration_nanos = v,
+                    12 => p.period = v,
+                    14 => default_sample_type = v,
+                    _ => doc_url = v,
+                }
+            }
+            13 => for_each_int(&mut w, wt, at, "comment", |v, pos| {
+                comments.push((v as i64, pos));
+                Ok(())
+            })?,
+            _ => w.skip(wt, at)?,
+        }
+    }
+
+    if strings.raw.is_empty() {
+        // pprof: a profile without a string table fails every string lookup.
+        return Err(perr(0, "malformed profile format: the profile has no string table"));
+    }
+
+    // Strings: keep them as text; invalid UTF-8 becomes U+FFFD (they are only displayed).
+    let table: Vec<Box<str>> = strings
+        .raw
+        .iter()
+        .map(|&(s, e)| match std::str::from_utf8(&strings.data[s..e]) {
+            Ok(t) => t.into(),
+            Err(_) => String::from_utf8_lossy(&strings.data[s..e]).into_owned().into_boxed_str(),
+        })
+        .collect();
+
+    // Header fields.
+    for vt in &sample_types {
+        p.sample_types.push(ValueType {
+            r#type: strings.id(vt.r#type, vt.pos, "a sample type")?,
+            unit: strings.id(vt.unit, vt.pos, "a sample type unit")?,
+        });
+    }
+    if let Some(vt) = &period_type {
+        p.period_type = ValueType {
+            r#type: strings.id(vt.r#type, vt.pos, "the period type")?,
+            unit: strings.id(vt.unit, vt.pos, "the period unit")?,
+        };
+    }
+    p.drop_frames = strings.id(drop_frames, 0, "drop_frames")?;
+    p.keep_frames = strings.id(keep_frames, 0, "keep_frames")?;
+    p.default_sample_type = strings.id(default_sample_type, 0, "default_sample_type")?;
+    p.doc_url = strings.id(doc_url, 0, "doc_url")?;
+    for &(c, pos) in &comments {
+        p.comments.push(strings.id(c, pos, "a comment")?);
+    }
+
+    // Mappings.
+    let mut mapping_ids = IdMap::new(mappings.iter().map(|m| m.m.id), mappings.len());
+    for (i, raw) in mappings.iter().enumerate() {
+        let mut m = raw.m.clone();
+        m.file = strings.id(raw.file, raw.pos, "a mapping's file name")?;
+        m.build_id = strings.id(raw.build_id, raw.pos, "a mapping's build id")?;
+        if m.id == 0 {
+            return Err(merr(raw.pos, "found mapping with reserved ID=0"));
+        }
+        if !mapping_ids.insert(m.id, i as u32) {
+            return Err(merr(raw.pos, format!("multiple mappings with same id: {}", m.id)));
+        }
+        p.mappings.push(m);
+    }
+
+    // Functions.
+    let mut function_ids = IdMap::new(functions.iter().map(|f| f.id), functions.len());
+    for (i, raw) in functions.iter().enumerate() {
+        let f = Function {
+            id: raw.id,
+            name: strings.id(raw.name, raw.pos, "a function name")?,
+            system_name: strings.id(raw.system_name, raw.pos, "a function's system name")?,
+            filename: strings.id(raw.filename, raw.pos, "a function's file name")?,
+            start_line: raw.start_line,
+        };
+        if f.id == 0 {
+            return Err(merr(raw.pos, "found function with reserved ID=0"));
+        }
+        if !function_ids.insert(f.id, i as u32) {
+            return Err(merr(raw.pos, format!("multiple functions with same id: {}", f.id)));
+        }
+        p.functions.push(f);
+    }
+
+    // Locations.
+    let mut location_ids = IdMap::new(locations.iter().map(|l| l.id), locations.len());
+    let mut dangling_mappings = 0usize;
+    for (i, raw) in locations.iter_mut().enumerate() {
+        if raw.id == 0 {
+            return Err(merr(raw.pos, "found location with reserved id=0"));
+        }
+        if !location_ids.insert(raw.id, i as u32) {
+            return Err(merr(raw.pos, format!("multiple locations with same id: {}", raw.id)));
+        }
+        // pprof leaves a location whose mapping id resolves to nothing unmapped.
+        let mapping = if raw.mapping_id == 0 {
+            None
+        } else {
+            let m = mapping_ids.get(raw.mapping_id).map(MapId);
+            if m.is_none() {
+                dangling_mappings += 1;
+            }
+            m
+        };
+        let mut lines = Vec::with_capacity(raw.lines.len());
+        for &(fid, line, column) in &raw.lines {
+            let Some(f) = function_ids.get(fid) else {
+                return Err(merr(
+                    raw.pos,
+                    format!("location id: {} has a line with nil function (function id {fid} is not defined)", raw.id),
+                ));
+            };
+            lines.push(Line { function: FuncId(f), line, column });
+        }
+        p.locations.push(Location {
+            id: raw.id,
+            mapping,
+            address: raw.address,
+            lines,
+            is_folded: raw.is_folded,
+        });
+    }
+    if dangling_mappings > 0 {
+        p.warnings.push(format!("{dangling_mappings} locations refer to a mapping id that is not defined; shown without a mapping"));
+    }
+    drop(locations);
+
+    let n_types = p.sample_types.len();
+    if n_types == 0 && n_samples > 0 {
+        return Err(merr(first_sample_pos.unwrap_or(0), "missing sample type information"));
+    }
+
+    // Pass 2: samples, straight into the columns.
+    let mut samples = Samples::default();
+    let mut stacks = StackTable::default();
+    let mut label_sets = LabelTable::default();
+    samples.stacks.reserve(n_samples as usize);
+    samples.labels.reserve(n_samples as usize);
+    samples.values.reserve(n_samples as usize * n_types);
+    let mut frames: Vec<LocId> = Vec::with_capacity(64);
+    let mut values: Vec<i64> = Vec::with_capacity(n_types);
+    let mut labels = LabelSet::default();
+    let mut index = 0usize;
+    let mut w = Wire::new(data, 0, data.len());
+    while !w.done() {
+        let (field, wt, at) = w.key()?;
+        if field != 2 {
+            w.skip(wt, at)?;
+            continue;
+        }
+        let (s, e) = w.len_delimited()?;
+        let mut sw = Wire::new(data, s, e);
+        frames.clear();
+        values.clear();
+        labels.strs.clear();
+        labels.nums.clear();
+        while !sw.done() {
+            let (f, wt, at) = sw.key()?;
+            match f {
+                1 => for_each_int(&mut sw, wt, at, "sample.location_id", |id, pos| {
+                    match location_ids.get(id) {
+                        Some(l) => frames.push(LocId(l)),
+                        None => {
+                            return Err(merr(pos, format!("sample #{index} refers to location id {id}, which is not defined")))
+                        }
+                    }
+                    if frames.len() as u64 > limits.max_stack_depth {
+                        return Err(perr(
+                            pos,
+                            format!(
+                                "sample #{index} has a stack deeper than {} frames, the limit on stack depth; raise it (CLI: --max_stack_depth=N) if the file is genuine",
+                                limits.max_stack_depth
+                            ),
+                        ));
+                    }
+                    Ok(())
+                })?,
+                2 => for_each_int(&mut sw, wt, at, "sample.value", |v, _| {
+                    values.push(v as i64);
+                    Ok(())
+                })?,
+                3 => {
+                    want(wt, WT_LEN, at, "sample.label")?;
+                    let (ls, le) = sw.len_delimited()?;
+                    let mut lw = Wire::new(data, ls, le);
+                    let (mut key, mut str, mut num, mut unit) = (0i64, 0i64, 0i64, 0i64);
+                    while !lw.done() {
+                        let (lf, lwt, lat) = lw.key()?;
+                        match lf {
+                            1..=4 => {
+                                want(lwt, WT_VARINT, lat, "a label field")?;
+                                let v = lw.varint()? as i64;
+                                match lf {
+                                    1 => key = v,
+                                    2 => str = v,
+                                    3 => num = v,
+                                    _ => unit = v,
+                                }
+                            }
+                            _ => lw.skip(lwt, lat)?,
+                        }
+                    }
+                    let key = strings.id(key, at, "a label key")?;
+                    // pprof: a label is a string label if it has a string, a
+                    // numeric one if it has a number or unit, else it is dropped.
+                    if str != 0 {
+                        labels.strs.push((key, strings.id(str, at, "a label value")?));
+                    } else if num != 0 || unit != 0 {
+                        let unit = strings.id(unit, at, "a label unit")?;
+                        labels.nums.push(NumLabel { key, value: num, unit });
+                    }
+                }
+                _ => sw.skip(wt, at)?,
+            }
+        }
+        if values.len() != n_types {
+            return Err(merr(
+                s,
+                format!("mismatch: sample #{index} has {} values vs. {} types", values.len(), n_types),
+            ));
+        }
+        let stack = stacks.intern(&frames);
+        let label_set = if labels.is_empty() { LabelSetId(0) } else { label_sets.intern(labels.clone()) };
+        samples.stacks.push(stack);
+        samples.labels.push(label_set);
+        samples.values.extend_from_slice(&values);
+        index += 1;
+    }
+
+    p.samples = samples.into();
+    p.stacks = stacks.into();
+    p.label_sets = label_sets.into();
+    p.strings = StringTable::from_vec(table);
+    p.source_format = SourceFormat::Pprof;
+    Ok(p)
+}
+
+fn decode_value_type(w: &mut Wire, at: usize) -> Result<RawValueType> {
+    let (s, e) = w.len_delimited()?;
+    let mut m = Wire::new(w.data, s, e);
+    let mut vt = RawValueType { pos: at, ..Default::default() };
+    while !m.done() {
+        let (f, wt, fat) = m.key()?;
+        match f {
+            1 | 2 => {
+                want(wt, WT_VARINT, fat, "a value type field")?;
+                let v = m.varint()? as i64;
+                if f == 1 {
+                    vt.r#type = v
+                } else {
+                    vt.unit = v
+                }
+            }
+            _ => m.skip(wt, fat)?,
+        }
+    }
+    Ok(vt)
+}
+
+fn decode_mapping(w: &mut Wire, at: usize) -> Result<RawMapping> {
+    let (s, e) = w.len_delimited()?;
+    let mut m = Wire::new(w.data, s, e);
+    let mut r = RawMapping { m: Mapping::default(), file: 0, build_id: 0, pos: at };
+    while !m.done() {
+        let (f, wt, fat) = m.key()?;
+        match f {
+            1..=10 => {
+                want(wt, WT_VARINT, fat, "a mapping field")?;
+                let v = m.varint()?;
+                match f {
+                    1 => r.m.id = v,
+                    2 => r.m.start = v,
+                    3 => r.m.limit = v,
+                    4 => r.m.offset = v,
+                    5 => r.file = v as i64,
+                    6 => r.build_id = v as i64,
+                    7 => r.m.has_functions = v != 0,
+                    8 => r.m.has_filenames = v != 0,
+                    9 => r.m.has_line_numbers = v != 0,
+                    _ => r.m.has_inline_frames = v != 0,
+                }
+            }
+            _ => m.skip(wt, fat)?,
+        }
+    }
+    Ok(r)
+}
+
+fn decode_location(w: &mut Wire, at: usize) -> Result<RawLocation> {
+    let (s, e) = w.len_delimited()?;
+    let mut m = Wire::new(w.data, s, e);
+    let mut r = RawLocation { id: 0, mapping_id: 0, address: 0, lines: Vec::new(), is_folded: false, pos: at };
+    while !m.done() {
+        let (f, wt, fat) = m.key()?;
+        match f {
+            1 | 2 | 3 | 5 => {
+                want(wt, WT_VARINT, fat, "a location field")?;
+                let v = m.varint()?;
+                match f {
+                    1 => r.id = v,
+                    2 => r.mapping_id = v,
+                    3 => r.address = v,
+                    _ => r.is_folded = v != 0,
+                }
+            }
+            4 => {
+                want(wt, WT_LEN, fat, "location.line")?;
+                let (ls, le) = m.len_delimited()?;
+                let mut l = Wire::new(w.data, ls, le);
+                let (mut fid, mut line, mut col) = (0u64, 0i64, 0i64);
+                while !l.done() {
+                    let (lf, lwt, lat) = l.key()?;
+                    match lf {
+                        1..=3 => {
+                            want(lwt, WT_VARINT, lat, "a line field")?;
+                            let v = l.varint()?;
+                            match lf {
+                                1 => fid = v,
+                                2 => line = v as i64,
+                                _ => col = v as i64,
+                            }
+                        }
+                        _ => l.skip(lwt, lat)?,
+                    }
+                }
+                r.lines.push((fid, line, col));
+            }
+            _ => m.skip(wt, fat)?,
+        }
+    }
+    Ok(r)
+}
+
+fn decode_function(w: &mut Wire, at: usize) -> Result<RawFunction> {
+    let (s, e) = w.len_delimited()?;
+    let mut m = Wire::new(w.data, s, e);
+    let mut r = RawFunction { id: 0, name: 0, system_name: 0, filename: 0, start_line: 0, pos: at };
+    while !m.done() {
+        let (f, wt, fat) = m.key()?;
+        match f {
+            1..=5 => {
+                want(wt, WT_VARINT, fat, "a function field")?;
+                let v = m.varint()?;
+                match f {
+                    1 => r.id = v,
+                    2 => r.name = v as i64,
+                    3 => r.system_name = v as i64,
+                    4 => r.filename = v as i64,
+                    _ => r.start_line = v as i64,
+                }
+            }
+            _ => m.skip(wt, fat)?,
+        }
+    }
+    Ok(r)
+}

@@ -1,0 +1,62 @@
+//! Telling formats apart from content alone.
+
+use super::{DecodeError, Limits};
+use crate::model::Profile;
+
+/// If `data` is one of the text formats, decode it; `Ok(None)` means "not text
+/// we know", and the caller tries the protobuf decoder.
+pub fn decode_text(data: &[u8], _limits: &Limits) -> Result<Option<Profile>, DecodeError> {
+    if !looks_like_text(data) {
+        return Ok(None);
+    }
+    Ok(None)
+}
+
+/// True if the first KiB is UTF-8-ish text with no NULs or other control bytes
+/// besides whitespace. A protobuf starts with a field key (0x08..0x7a) and
+/// almost always contains control bytes early.
+pub fn looks_like_text(data: &[u8]) -> bool {
+    let head = &data[..data.len().min(1024)];
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    !head.is_empty() && head.iter().all(|&b| b >= 0x20 || b == b'\n' || b == b'\r' || b == b'\t')
+}
+
+/// Says what a non-profile input looks like, or None if it could be a
+/// damaged protobuf (then the protobuf error, with its offset, is more useful).
+pub fn describe_foreign(data: &[u8]) -> Option<String> {
+    let magic: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive (unzip it and load the profile inside)"),
+        (b"\x28\xb5\x2f\xfd", "zstd-compressed data (decompress it first)"),
+        (b"BZh", "bzip2-compressed data (decompress it first)"),
+        (b"\xfd7zXZ\x00", "xz-compressed data (decompress it first)"),
+        (b"\x7fELF", "an ELF executable, not a profile"),
+        (b"SQLite format 3\x00", "an SQLite database"),
+    ];
+    for (m, what) in magic {
+        if data.starts_with(m) {
+            return Some(format!("not a profile: this looks like {what}"));
+        }
+    }
+    if !looks_like_text(data) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&data[..data.len().min(4096)]);
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let lower: String = trimmed.chars().take(64).collect::<String>().to_ascii_lowercase();
+    let what = if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.starts_with("<head") {
+        "an HTML page (often a login or error page saved instead of the profile)".to_string()
+    } else if lower.starts_with("<?xml") || lower.starts_with("<svg") {
+        "an XML/SVG document".to_string()
+    } else if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        "a JSON document".to_string()
+    } else {
+        let first = trimmed.lines().next().unwrap_or("");
+        let first: String = first.chars().take(60).collect();
+        format!("text of an unknown kind (first line: {first:?})")
+    };
+    Some(format!("not a profile: this looks like {what}"))
+}

@@ -1,0 +1,76 @@
+//! From input files to the one profile a report is made of, as pprof's
+//! fetchProfiles does it: decode each file, merge the sources, subtract the
+//! base (`diff_base` / `base`, optionally `normalize`d), then apply the
+//! profile's own drop_frames/keep_frames.
+
+use crate::decode::{self, DecodeError, Limits};
+use crate::model::Profile;
+use crate::transform::{self, prune, BaseMode, TransformError};
+use std::fmt;
+
+/// An error with the file it came from, when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    pub file: Option<String>,
+    pub decode: Option<DecodeError>,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "{file}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<TransformError> for LoadError {
+    fn from(e: TransformError) -> Self {
+        LoadError { file: None, decode: None, message: e.0 }
+    }
+}
+
+/// One input: a name for messages and its bytes.
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub data: &'a [u8],
+}
+
+pub fn decode_named(input: &Input, limits: &Limits) -> Result<Profile, LoadError> {
+    decode::decode(input.data, limits).map_err(|e| LoadError {
+        file: Some(input.name.to_string()),
+        message: e.to_string(),
+        decode: Some(e),
+    })
+}
+
+/// How the base (if any) is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct BaseOptions {
+    pub mode: Option<BaseMode>,
+    pub normalize: bool,
+}
+
+/// Merge already-decoded sources and subtract already-decoded bases.
+pub fn combine_decoded(sources: Vec<Profile>, bases: Vec<Profile>, base: BaseOptions) -> Result<Profile, LoadError> {
+    if sources.is_empty() {
+        return Err(LoadError { file: None, decode: None, message: "failed to fetch any source profiles".into() });
+    }
+    let mut p = transform::combine(sources)?;
+    if !bases.is_empty() {
+        let pbase = transform::combine(bases)?;
+        let mode = base.mode.unwrap_or(BaseMode::Base);
+        p = transform::subtract_base(p, pbase, mode, base.normalize)?;
+    }
+    Ok(prune::remove_uninteresting(&p)?)
+}
+
+/// Decode, merge and subtract: the profile a report is made of.
+pub fn load(sources: &[Input], bases: &[Input], base: BaseOptions, limits: &Limits) -> Result<Profile, LoadError> {
+    let s = sources.iter().map(|i| decode_named(i, limits)).collect::<Result<Vec<_>, _>>()?;
+    let b = bases.iter().map(|i| decode_named(i, limits)).collect::<Result<Vec<_>, _>>()?;
+    combine_decoded(s, b, base)
+}

@@ -1,0 +1,8 @@
+//! Views: pure functions from a profile (and options) to what is shown.
+//! Each has a text renderer used by the CLI and by golden tests.
+
+pub mod graph;
+pub mod report;
+pub mod timefmt;
+pub mod top;
+pub mod units;
