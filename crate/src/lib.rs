@@ -8,6 +8,7 @@ pub mod decode;
 pub mod hash;
 pub mod load;
 pub mod model;
+pub mod proto;
 pub mod transform;
 pub mod view;
 
