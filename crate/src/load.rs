@@ -59,7 +59,14 @@ pub fn combine_decoded(sources: Vec<Profile>, bases: Vec<Profile>, base: BaseOpt
     if sources.is_empty() {
         return Err(LoadError { file: None, decode: None, message: "failed to fetch any source profiles".into() });
     }
-    let mut p = transform::combine(sources)?;
+    // One source needs no merge: pprof's Compact of a single profile changes
+    // sample order and drops zero samples, which no aggregate view sees;
+    // reports that list samples (raw, traces) compact it themselves.
+    let mut p = if sources.len() == 1 && bases.is_empty() {
+        sources.into_iter().next().unwrap()
+    } else {
+        transform::combine(sources)?
+    };
     if !bases.is_empty() {
         let pbase = transform::combine(bases)?;
         let mode = base.mode.unwrap_or(BaseMode::Base);

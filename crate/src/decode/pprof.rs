@@ -50,6 +50,17 @@ impl<'a> Wire<'a> {
 
     #[inline]
     fn varint(&mut self) -> Result<u64> {
+        if let Some(&b) = self.data[..self.end].get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(b as u64);
+            }
+        }
+        self.varint_slow()
+    }
+
+    #[inline(never)]
+    fn varint_slow(&mut self) -> Result<u64> {
         let start = self.pos;
         let mut result = 0u64;
         let mut shift = 0u32;
@@ -467,13 +478,18 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
         return Err(merr(first_sample_pos.unwrap_or(0), "missing sample type information"));
     }
 
-    // Pass 2: samples, straight into the columns.
+    // Pass 2: samples, straight into the columns. Most samples repeat a stack
+    // and a label set seen before: the encoded bytes of their location ids and
+    // labels are looked up first, and only new encodings are decoded and
+    // interned by content (so differently encoded equal stacks still share an id).
     let mut samples = Samples::default();
     let mut stacks = StackTable::default();
     let mut label_sets = LabelTable::default();
     samples.stacks.reserve(n_samples as usize);
     samples.labels.reserve(n_samples as usize);
     samples.values.reserve(n_samples as usize * n_types);
+    let mut stack_by_bytes = crate::model::bytes_interner::BytesInterner::default();
+    let mut labels_by_bytes = crate::model::bytes_interner::BytesInterner::default();
     let mut frames: Vec<LocId> = Vec::with_capacity(64);
     let mut values: Vec<i64> = Vec::with_capacity(n_types);
     let mut labels = LabelSet::default();
@@ -487,67 +503,51 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
         }
         let (s, e) = w.len_delimited()?;
         let mut sw = Wire::new(data, s, e);
-        frames.clear();
         values.clear();
-        labels.strs.clear();
-        labels.nums.clear();
+        // Byte ranges of the location ids (one packed field) and of the labels
+        // (a contiguous run of label fields), when the sample is encoded that way.
+        let mut loc_bytes: Option<(usize, usize)> = None;
+        let mut loc_fields = 0;
+        let mut label_bytes: Option<(usize, usize)> = None;
+        let mut label_runs = 0;
+        let mut last_was_label = false;
         while !sw.done() {
             let (f, wt, at) = sw.key()?;
             match f {
-                1 => for_each_int(&mut sw, wt, at, "sample.location_id", |id, pos| {
-                    match location_ids.get(id) {
-                        Some(l) => frames.push(LocId(l)),
-                        None => {
-                            return Err(merr(pos, format!("sample #{index} refers to location id {id}, which is not defined")))
-                        }
+                1 => {
+                    loc_fields += 1;
+                    if wt == WT_LEN {
+                        let (ls, le) = sw.len_delimited()?;
+                        loc_bytes = Some((ls, le));
+                    } else {
+                        want(wt, WT_VARINT, at, "sample.location_id")?;
+                        sw.varint()?;
+                        loc_fields += 1; // unpacked: take the slow path
                     }
-                    if frames.len() as u64 > limits.max_stack_depth {
-                        return Err(perr(
-                            pos,
-                            format!(
-                                "sample #{index} has a stack deeper than {} frames, the limit on stack depth; raise it (CLI: --max_stack_depth=N) if the file is genuine",
-                                limits.max_stack_depth
-                            ),
-                        ));
-                    }
-                    Ok(())
-                })?,
-                2 => for_each_int(&mut sw, wt, at, "sample.value", |v, _| {
-                    values.push(v as i64);
-                    Ok(())
-                })?,
+                    last_was_label = false;
+                }
+                2 => {
+                    for_each_int(&mut sw, wt, at, "sample.value", |v, _| {
+                        values.push(v as i64);
+                        Ok(())
+                    })?;
+                    last_was_label = false;
+                }
                 3 => {
                     want(wt, WT_LEN, at, "sample.label")?;
-                    let (ls, le) = sw.len_delimited()?;
-                    let mut lw = Wire::new(data, ls, le);
-                    let (mut key, mut str, mut num, mut unit) = (0i64, 0i64, 0i64, 0i64);
-                    while !lw.done() {
-                        let (lf, lwt, lat) = lw.key()?;
-                        match lf {
-                            1..=4 => {
-                                want(lwt, WT_VARINT, lat, "a label field")?;
-                                let v = lw.varint()? as i64;
-                                match lf {
-                                    1 => key = v,
-                                    2 => str = v,
-                                    3 => num = v,
-                                    _ => unit = v,
-                                }
-                            }
-                            _ => lw.skip(lwt, lat)?,
-                        }
+                    sw.len_delimited()?;
+                    if !last_was_label {
+                        label_runs += 1;
+                        label_bytes = Some((at, sw.pos));
+                    } else if let Some(r) = &mut label_bytes {
+                        r.1 = sw.pos;
                     }
-                    let key = strings.id(key, at, "a label key")?;
-                    // pprof: a label is a string label if it has a string, a
-                    // numeric one if it has a number or unit, else it is dropped.
-                    if str != 0 {
-                        labels.strs.push((key, strings.id(str, at, "a label value")?));
-                    } else if num != 0 || unit != 0 {
-                        let unit = strings.id(unit, at, "a label unit")?;
-                        labels.nums.push(NumLabel { key, value: num, unit });
-                    }
+                    last_was_label = true;
                 }
-                _ => sw.skip(wt, at)?,
+                _ => {
+                    sw.skip(wt, at)?;
+                    last_was_label = false;
+                }
             }
         }
         if values.len() != n_types {
@@ -556,8 +556,78 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
                 format!("mismatch: sample #{index} has {} values vs. {} types", values.len(), n_types),
             ));
         }
-        let stack = stacks.intern(&frames);
-        let label_set = if labels.is_empty() { LabelSetId(0) } else { label_sets.intern(labels.clone()) };
+        // Stack.
+        let fast_key = if loc_fields == 1 { loc_bytes.map(|(a, b)| &data[a..b]) } else if loc_fields == 0 { Some(&data[0..0]) } else { None };
+        let stack = match fast_key.and_then(|k| stack_by_bytes.get(k)) {
+            Some(id) => StackId(id),
+            None => {
+                frames.clear();
+                let mut sw = Wire::new(data, s, e);
+                while !sw.done() {
+                    let (f, wt, at) = sw.key()?;
+                    if f != 1 {
+                        sw.skip(wt, at)?;
+                        continue;
+                    }
+                    for_each_int(&mut sw, wt, at, "sample.location_id", |id, pos| {
+                        match location_ids.get(id) {
+                            Some(l) => frames.push(LocId(l)),
+                            None => {
+                                return Err(merr(pos, format!("sample #{index} refers to location id {id}, which is not defined")))
+                            }
+                        }
+                        if frames.len() as u64 > limits.max_stack_depth {
+                            return Err(perr(
+                                pos,
+                                format!(
+                                    "sample #{index} has a stack deeper than {} frames, the limit on stack depth; raise it (CLI: --max_stack_depth=N) if the file is genuine",
+                                    limits.max_stack_depth
+                                ),
+                            ));
+                        }
+                        Ok(())
+                    })?;
+                }
+                let id = stacks.intern(&frames);
+                if let Some(k) = fast_key {
+                    stack_by_bytes.insert(k, id.0);
+                }
+                id
+            }
+        };
+        // Labels.
+        let label_key = match (label_runs, label_bytes) {
+            (0, _) => None,
+            (1, Some((a, b))) => Some(&data[a..b]),
+            _ => None,
+        };
+        let label_set = if label_runs == 0 {
+            LabelSetId(0)
+        } else {
+            match label_key.and_then(|k| labels_by_bytes.get(k)) {
+                Some(id) => LabelSetId(id),
+                None => {
+                    labels.strs.clear();
+                    labels.nums.clear();
+                    let mut sw = Wire::new(data, s, e);
+                    while !sw.done() {
+                        let (f, wt, at) = sw.key()?;
+                        if f != 3 {
+                            sw.skip(wt, at)?;
+                            continue;
+                        }
+                        let (ls, le) = sw.len_delimited()?;
+                        decode_label(data, ls, le, at, &strings, &mut labels)?;
+                    }
+                    labels.canonicalize();
+                    let id = label_sets.intern_canonical(&labels);
+                    if let Some(k) = label_key {
+                        labels_by_bytes.insert(k, id.0);
+                    }
+                    id
+                }
+            }
+        };
         samples.stacks.push(stack);
         samples.labels.push(label_set);
         samples.values.extend_from_slice(&values);
@@ -570,6 +640,37 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
     p.strings = StringTable::from_vec(table);
     p.source_format = SourceFormat::Pprof;
     Ok(p)
+}
+
+/// One `Label` message into `out`, with pprof's rule: a string label if it has
+/// a string, a numeric one if it has a number or a unit, otherwise dropped.
+fn decode_label(data: &[u8], s: usize, e: usize, at: usize, strings: &Strings, out: &mut LabelSet) -> Result<()> {
+    let mut lw = Wire::new(data, s, e);
+    let (mut key, mut str, mut num, mut unit) = (0i64, 0i64, 0i64, 0i64);
+    while !lw.done() {
+        let (lf, lwt, lat) = lw.key()?;
+        match lf {
+            1..=4 => {
+                want(lwt, WT_VARINT, lat, "a label field")?;
+                let v = lw.varint()? as i64;
+                match lf {
+                    1 => key = v,
+                    2 => str = v,
+                    3 => num = v,
+                    _ => unit = v,
+                }
+            }
+            _ => lw.skip(lwt, lat)?,
+        }
+    }
+    let key = strings.id(key, at, "a label key")?;
+    if str != 0 {
+        out.strs.push((key, strings.id(str, at, "a label value")?));
+    } else if num != 0 || unit != 0 {
+        let unit = strings.id(unit, at, "a label unit")?;
+        out.nums.push(NumLabel { key, value: num, unit });
+    }
+    Ok(())
 }
 
 fn decode_value_type(w: &mut Wire, at: usize) -> Result<RawValueType> {

@@ -73,16 +73,21 @@ impl LabelTable {
 
     /// Id of `set` (canonicalized first), adding it if new.
     pub fn intern(&mut self, mut set: LabelSet) -> LabelSetId {
+        set.canonicalize();
+        self.intern_canonical(&set)
+    }
+
+    /// Id of an already canonical `set`; clones it only when it is new.
+    pub fn intern_canonical(&mut self, set: &LabelSet) -> LabelSetId {
         if set.is_empty() {
             return LabelSetId(0);
         }
-        set.canonicalize();
-        if let Some(&id) = self.index.get(&set) {
+        if let Some(&id) = self.index.get(set) {
             return id;
         }
         let id = LabelSetId(self.sets.len() as u32);
         self.sets.push(set.clone());
-        self.index.insert(set, id);
+        self.index.insert(set.clone(), id);
         id
     }
 }

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 mod strings;
+pub mod bytes_interner;
 mod stacks;
 mod labels;
 pub mod builder;

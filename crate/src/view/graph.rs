@@ -252,8 +252,14 @@ impl Graph {
     /// pprof's newGraph. `kept`, when given, limits nodes to those infos;
     /// frames of other nodes are skipped and mark the next edge residual.
     pub fn build(p: &Profile, o: &GraphOptions, kept: Option<&std::collections::HashSet<NodeInfo>>) -> Graph {
-        let sw = stack_weights(p, o);
-        Self::build_with(p, o, kept, &sw)
+        Self::build_with(p, o, kept, &stack_weights(p, o), true)
+    }
+
+    /// Nodes and their weights only, no edges: enough to decide which nodes a
+    /// trimmed report keeps (a kept node's flat and cum do not depend on which
+    /// other nodes are kept), at a fraction of the cost.
+    pub fn build_nodes(p: &Profile, o: &GraphOptions, kept: Option<&std::collections::HashSet<NodeInfo>>) -> Graph {
+        Self::build_with(p, o, kept, &stack_weights(p, o), false)
     }
 
     fn build_with(
@@ -261,32 +267,41 @@ impl Graph {
         o: &GraphOptions,
         kept: Option<&std::collections::HashSet<NodeInfo>>,
         sw: &StackWeights,
+        with_edges: bool,
     ) -> Graph {
+        const NOT_KEPT: u32 = u32::MAX;
         let mut g = Graph::default();
-        let mut index: FxHashMap<NodeInfo, usize> = FxHashMap::default();
-        // Location -> node per line (innermost first), None where not kept.
-        let mut loc_nodes: Vec<Vec<Option<usize>>> = Vec::with_capacity(p.locations.len());
+        let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::default();
+        // Node infos depend only on (mapping, address, function, line): many
+        // locations share them once the granularity cleared addresses/lines.
+        let mut by_frame: FxHashMap<(u32, u64, u32, i64), u32> = FxHashMap::default();
+        // Location -> its nodes, innermost line first, flattened.
+        let mut loc_start: Vec<u32> = Vec::with_capacity(p.locations.len() + 1);
+        let mut loc_nodes: Vec<u32> = Vec::with_capacity(p.locations.len() * 2);
         for loc in &p.locations {
+            loc_start.push(loc_nodes.len() as u32);
+            let mapping = loc.mapping.map_or(u32::MAX, |m| m.0);
             let lines: Vec<Option<&Line>> =
                 if loc.lines.is_empty() { vec![None] } else { loc.lines.iter().map(Some).collect() };
-            let mut v = Vec::with_capacity(lines.len());
             for line in lines {
-                let info = node_info(p, loc, line, o);
-                if kept.is_some_and(|k| !k.contains(&info)) {
-                    v.push(None);
-                    continue;
-                }
-                let id = *index.entry(info.clone()).or_insert_with(|| {
-                    g.nodes.push(Node { info, ..Default::default() });
-                    g.nodes.len() - 1
+                let key = (mapping, loc.address, line.map_or(u32::MAX, |l| l.function.0), line.map_or(0, |l| l.line));
+                let id = *by_frame.entry(key).or_insert_with(|| {
+                    let info = node_info(p, loc, line, o);
+                    if kept.is_some_and(|k| !k.contains(&info)) {
+                        return NOT_KEPT;
+                    }
+                    *index.entry(info.clone()).or_insert_with(|| {
+                        g.nodes.push(Node { info, ..Default::default() });
+                        (g.nodes.len() - 1) as u32
+                    })
                 });
-                v.push(Some(id));
+                loc_nodes.push(id);
             }
-            loc_nodes.push(v);
         }
+        loc_start.push(loc_nodes.len() as u32);
         // Per-stack walk, root to leaf, with "seen" stamps instead of sets.
         let mut node_seen = vec![u32::MAX; g.nodes.len()];
-        let mut edge_index: FxHashMap<(usize, usize), usize> = FxHashMap::default();
+        let mut edge_index: FxHashMap<u64, u32> = FxHashMap::default();
         let mut edge_seen: Vec<u32> = Vec::new();
         for (sid, frames) in p.stacks.iter() {
             let s = sid.idx();
@@ -295,51 +310,56 @@ impl Graph {
             }
             let (w, dw) = (sw.w[s], sw.dw[s]);
             let stamp = s as u32;
-            let mut parent: Option<usize> = None;
+            let mut parent = NOT_KEPT;
             let mut residual = false;
             for &l in frames.iter().rev() {
-                let nodes = &loc_nodes[l.idx()];
+                let nodes = &loc_nodes[loc_start[l.idx()] as usize..loc_start[l.idx() + 1] as usize];
+                let outermost = nodes.len() - 1;
                 for ni in (0..nodes.len()).rev() {
-                    let Some(n) = nodes[ni] else {
+                    let n = nodes[ni];
+                    if n == NOT_KEPT {
                         residual = true;
                         continue;
-                    };
-                    if node_seen[n] != stamp {
-                        node_seen[n] = stamp;
-                        g.nodes[n].cum_div = g.nodes[n].cum_div.wrapping_add(dw);
-                        g.nodes[n].cum = g.nodes[n].cum.wrapping_add(w);
                     }
-                    if let Some(par) = parent {
-                        if par != n {
-                            let inline = ni != nodes.len() - 1;
-                            let e = *edge_index.entry((par, n)).or_insert_with(|| {
-                                g.edges.push(Edge { src: par, dest: n, inline, alive: true, ..Default::default() });
+                    let nu = n as usize;
+                    if node_seen[nu] != stamp {
+                        node_seen[nu] = stamp;
+                        let node = &mut g.nodes[nu];
+                        node.cum_div = node.cum_div.wrapping_add(dw);
+                        node.cum = node.cum.wrapping_add(w);
+                    }
+                    if with_edges && parent != NOT_KEPT && parent != n {
+                        let inline = ni != outermost;
+                        let key = ((parent as u64) << 32) | n as u64;
+                        let e = match edge_index.get(&key) {
+                            Some(&e) => e as usize,
+                            None => {
+                                let e = g.edges.len();
+                                g.edges.push(Edge { src: parent as usize, dest: nu, inline, alive: true, ..Default::default() });
                                 edge_seen.push(u32::MAX);
-                                g.nodes[par].out.insert(n, g.edges.len() - 1);
-                                g.nodes[n].r#in.insert(par, g.edges.len() - 1);
-                                g.edges.len() - 1
-                            });
-                            if edge_seen[e] != stamp {
-                                edge_seen[e] = stamp;
-                                let edge = &mut g.edges[e];
-                                edge.weight_div = edge.weight_div.wrapping_add(dw);
-                                edge.weight = edge.weight.wrapping_add(w);
-                                if residual {
-                                    edge.residual = true;
-                                }
-                                if !inline {
-                                    edge.inline = false;
-                                }
+                                g.nodes[parent as usize].out.insert(nu, e);
+                                g.nodes[nu].r#in.insert(parent as usize, e);
+                                edge_index.insert(key, e as u32);
+                                e
                             }
+                        };
+                        if edge_seen[e] != stamp {
+                            edge_seen[e] = stamp;
+                            let edge = &mut g.edges[e];
+                            edge.weight_div = edge.weight_div.wrapping_add(dw);
+                            edge.weight = edge.weight.wrapping_add(w);
+                            edge.residual |= residual;
+                            edge.inline &= inline;
                         }
                     }
-                    parent = Some(n);
+                    parent = n;
                     residual = false;
                 }
             }
-            if let (Some(par), false) = (parent, residual) {
-                g.nodes[par].flat_div = g.nodes[par].flat_div.wrapping_add(dw);
-                g.nodes[par].flat = g.nodes[par].flat.wrapping_add(w);
+            if parent != NOT_KEPT && !residual {
+                let node = &mut g.nodes[parent as usize];
+                node.flat_div = node.flat_div.wrapping_add(dw);
+                node.flat = node.flat.wrapping_add(w);
             }
         }
         // selectNodesForGraph: drop empty (and, if asked, negative) nodes.

@@ -331,20 +331,26 @@ impl Report {
         Graph::build(&self.prof, &self.graph_options(), kept)
     }
 
-    /// pprof's newTrimmedGraph (for non-call-tree reports).
+    /// pprof's newTrimmedGraph (for non-call-tree reports). pprof rebuilds the
+    /// graph after each trimming step; since a kept node's weights do not
+    /// depend on which other nodes are kept, the kept set is decided on a
+    /// nodes-only graph and the graph with edges is built once, for it.
     pub fn trimmed_graph(&self) -> TrimmedGraph {
         let o = &self.options;
         let visual = self.kind == ReportKind::Dot;
-        let mut g = self.build_graph(None);
+        let go = self.graph_options();
+        let mut g = Graph::build_nodes(&self.prof, &go, None);
         let (total_value, _) = g.sum();
         let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
         let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
         let mut dropped_nodes = 0;
+        let mut kept: Option<HashSet<NodeInfo>> = None;
         if node_cutoff > 0 {
-            let kept = g.nodes_above_cutoff(node_cutoff);
-            if kept.len() != g.order.len() {
-                dropped_nodes = g.order.len() - kept.len();
-                g = self.build_graph(Some(&kept));
+            let above = g.nodes_above_cutoff(node_cutoff);
+            if above.len() != g.order.len() {
+                dropped_nodes = g.order.len() - above.len();
+                g.order.retain(|&i| above.contains(&g.nodes[i].info));
+                kept = Some(above);
             }
         }
         let orig_count = g.order.len();
@@ -355,17 +361,31 @@ impl Report {
         } else {
             NodeOrder::FlatName
         };
-        g.sort(order);
         let nodecount = o.nodecount.unwrap_or(0);
+        let mut trimmed_by_count = false;
         if nodecount > 0 {
-            g.trim_low_frequency_edges(edge_cutoff);
+            // The entropy order needs edges; the others only weights and names.
+            if visual {
+                g = Graph::build(&self.prof, &go, kept.as_ref());
+            }
+            g.sort(order);
             let top = self.select_top_nodes(&g, nodecount, visual);
             if top.len() != g.order.len() {
-                g = self.build_graph(Some(&top));
-                g.sort(order);
+                kept = Some(top);
+                trimmed_by_count = true;
             }
         }
-        let dropped_edges = g.trim_low_frequency_edges(edge_cutoff);
+        let mut g = Graph::build(&self.prof, &go, kept.as_ref());
+        g.sort(order);
+        // pprof trims edges before selecting the top nodes and again after;
+        // only the second trim is reported, and it finds nothing unless the
+        // graph was rebuilt in between.
+        let mut dropped_edges = 0;
+        if nodecount > 0 && !trimmed_by_count {
+            g.trim_low_frequency_edges(edge_cutoff);
+        } else {
+            dropped_edges = g.trim_low_frequency_edges(edge_cutoff);
+        }
         TrimmedGraph { graph: g, orig_count, dropped_nodes, dropped_edges }
     }
 

@@ -1,0 +1,97 @@
+// Builds the app: the Rust crate to wasm (release, wasm-bindgen, wasm-opt
+// -O3), then the shell with esbuild into
+//   dist/            a static folder for any host (index.html + app.js + app.css)
+//   dist/profdrop.html  one self-contained file (wasm inlined) that works from file://
+// The engine runs in a Worker made from a Blob, so both forms share one code path.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, run, log } from './lib.mjs';
+
+const t0 = Date.now();
+const wasmIn = join(root, 'target/wasm32-unknown-unknown/release/profdrop.wasm');
+const pkg = join(root, 'target/wasm-pkg');
+const dist = join(root, 'dist');
+
+// 1. Rust -> wasm (cargo is incremental: a no-op costs well under a second).
+run('cargo', ['rustc', '-p', 'profdrop', '--lib', '--release', '--target', 'wasm32-unknown-unknown',
+  '--features', 'wasm', '--crate-type', 'cdylib', '--quiet']);
+
+// 2. wasm-bindgen + wasm-opt, only when the module changed.
+const hash = createHash('sha256').update(readFileSync(wasmIn)).digest('hex');
+const stamp = join(pkg, '.stamp');
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash) {
+  rmSync(pkg, { recursive: true, force: true });
+  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, wasmIn]);
+  const wasmOpt = join(root, 'node_modules/binaryen/bin/wasm-opt');
+  const bg = join(pkg, 'profdrop_bg.wasm');
+  // Rust's default wasm32 features; wasm-opt must be told they are allowed.
+  run(wasmOpt, ['-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+    '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', bg, '-o', bg]);
+  writeFileSync(stamp, hash);
+}
+
+// 3. The shell.
+const esbuild = await import('esbuild');
+const common = {
+  bundle: true, minify: true, write: false, target: 'es2022', logLevel: 'warning',
+  loader: { '.wasm': 'binary', '.gz': 'binary' },
+  alias: { 'profdrop-wasm': join(pkg, 'profdrop.js'), 'profdrop-wasm-bytes': join(pkg, 'profdrop_bg.wasm') },
+};
+// A classic (not module) worker: module workers from a blob fail in file:// pages.
+// wasm-bindgen's default wasm URL uses import.meta, unused since the bytes are inlined.
+const worker = await esbuild.build({
+  ...common, entryPoints: [join(root, 'www/worker.js')], format: 'iife',
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+const workerSource = worker.outputFiles[0].text;
+// The page imports the worker's code as a string from this virtual module.
+const workerPlugin = {
+  name: 'worker-source',
+  setup(b) {
+    b.onResolve({ filter: /^profdrop:worker-source$/ }, () => ({ path: 'worker-source', namespace: 'profdrop' }));
+    b.onLoad({ filter: /.*/, namespace: 'profdrop' }, () => ({
+      contents: `export default ${JSON.stringify(workerSource)};`, loader: 'js',
+    }));
+  },
+};
+const app = await esbuild.build({
+  ...common, entryPoints: [join(root, 'www/app.js')], format: 'esm', outdir: dist,
+  plugins: [workerPlugin],
+});
+const js = app.outputFiles.find((f) => f.path.endsWith('.js')).text;
+const cssFile = app.outputFiles.find((f) => f.path.endsWith('.css'));
+const css = cssFile ? cssFile.text : '';
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+const html = readFileSync(join(root, 'www/index.html'), 'utf8');
+const sha = (s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
+
+// Content-Security-Policy: no network connections, no remote code; the
+// engine worker comes from a blob, wasm needs 'wasm-unsafe-eval'.
+function csp(scriptSrc, styleSrc) {
+  return [
+    "default-src 'none'", `script-src ${scriptSrc} 'wasm-unsafe-eval'`, 'worker-src blob:',
+    `style-src ${styleSrc}`, 'img-src blob: data:', "connect-src 'none'", "font-src 'none'",
+    "object-src 'none'", "base-uri 'none'", "form-action 'none'",
+  ].join('; ');
+}
+const hosted = html
+  .replace('<!--CSP-->', `<meta http-equiv="Content-Security-Policy" content="${csp("'self'", "'self'")}">`)
+  .replace('<!--STYLE-->', '<link rel="stylesheet" href="app.css">')
+  .replace('<!--SCRIPT-->', '<script type="module" src="app.js"></script>');
+writeFileSync(join(dist, 'index.html'), hosted);
+writeFileSync(join(dist, 'app.js'), js);
+writeFileSync(join(dist, 'app.css'), css);
+
+// The single file: same page, everything inline, CSP by hash.
+const safeJs = js.replace(/<\/script/gi, '<\\/script');
+const single = html
+  .replace('<!--CSP-->', `<meta http-equiv="Content-Security-Policy" content="${csp(sha(safeJs), sha(css))}">`)
+  .replace('<!--STYLE-->', () => `<style>${css}</style>`)
+  .replace('<!--SCRIPT-->', () => `<script type="module">${safeJs}</script>`);
+writeFileSync(join(dist, 'profdrop.html'), single);
+
+const kb = (p) => (statSync(p).size / 1024).toFixed(0);
+log(`built dist/ (app.js ${kb(join(dist, 'app.js'))} KiB, wasm ${kb(join(pkg, 'profdrop_bg.wasm'))} KiB) and dist/profdrop.html (${kb(join(dist, 'profdrop.html'))} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
