@@ -1,6 +1,9 @@
 // Browser tests in Debian's Chromium (never Playwright's own download),
-// against dist/ served on 127.0.0.1:8091.
+// against dist/ served on 127.0.0.1 (port 8091 unless PROFDROP_TEST_PORT says otherwise).
 import { defineConfig } from '@playwright/test';
+
+// PROFDROP_TEST_PORT lets several checkouts run their browser tests at once.
+const port = Number(process.env.PROFDROP_TEST_PORT || 8091);
 
 export default defineConfig({
   testDir: 'tests/browser',
@@ -8,7 +11,7 @@ export default defineConfig({
   workers: 2,
   reporter: [['list'], ['./tests/browser/summary-reporter.js']],
   use: {
-    baseURL: 'http://127.0.0.1:8091',
+    baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -16,8 +19,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node scripts/serve.mjs --port 8091',
-    url: 'http://127.0.0.1:8091/index.html',
+    command: `node scripts/serve.mjs --port ${port}`,
+    url: `http://127.0.0.1:${port}/index.html`,
     reuseExistingServer: false,
     timeout: 30_000,
   },
