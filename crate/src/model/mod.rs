@@ -13,6 +13,7 @@ mod stacks;
 mod labels;
 pub mod builder;
 pub mod goroutine;
+pub mod kind;
 
 pub use builder::ProfileBuilder;
 pub use labels::{LabelSet, LabelTable, NumLabel};

@@ -1,6 +1,7 @@
 //! Views: pure functions from a profile (and options) to what is shown.
 //! Each has a text renderer used by the CLI and by golden tests.
 
+pub mod compare;
 pub mod graph;
 pub mod report;
 pub mod timefmt;

@@ -1,7 +1,7 @@
 //! The top table (pprof's `-top` / `-text`): one row per node with flat,
 //! flat%, sum%, cum, cum%, sorted by flat (or cum), trimmed as pprof trims.
 
-use super::report::Report;
+use super::report::{Report, TrimmedGraph};
 use super::units::percentage;
 
 /// One row of the top table.
@@ -25,8 +25,13 @@ pub struct Top {
 /// pprof's TextItems.
 pub fn build_top(rpt: &mut Report) -> Top {
     let tg = rpt.trimmed_graph();
+    top_of_graph(rpt, &tg)
+}
+
+/// The top table of an already trimmed graph (its rows follow `tg.graph.order`).
+pub fn top_of_graph(rpt: &mut Report, tg: &TrimmedGraph) -> Top {
     rpt.select_output_unit(&tg.graph);
-    let labels = rpt.report_labels(&tg, 0, false);
+    let labels = rpt.report_labels(tg, 0, false);
     let g = &tg.graph;
     let rows = g
         .order
