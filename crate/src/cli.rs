@@ -184,6 +184,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 
 /// Runs one command with files read by `read` (the real CLI reads the disk).
 pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>) -> Outcome {
+    if args.first().map(String::as_str) == Some("findings") {
+        return findings_command(&args[1..], &read);
+    }
     let c = match parse(args) {
         Ok(c) => c,
         Err(e) => return fail(2, format!("{e}\n\n{USAGE}")),
@@ -214,4 +217,61 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
 
 pub fn run(args: &[String]) -> Outcome {
     run_with(args, |p| std::fs::read(p))
+}
+
+/// A limit like `1gb`, `512mb`, `30000` (binary units, as pprof's).
+fn parse_limit(v: &str) -> Option<f64> {
+    let lower = v.trim().to_ascii_lowercase();
+    let (num, mult) = [("kb", 1024f64), ("mb", 1048576.0), ("gb", 1073741824.0), ("b", 1.0)]
+        .iter()
+        .find_map(|(suffix, m)| lower.strip_suffix(suffix).map(|n| (n.to_string(), *m)))
+        .unwrap_or((lower.clone(), 1.0));
+    num.trim().parse::<f64>().ok().map(|n| n * mult)
+}
+
+/// `profdrop findings [--limit=N] [--rules] FILE...`: the leak findings of the
+/// given profiles (each file on its own; goroutine and heap snapshots are
+/// ordered by their time). Exit 0 whether or not anything is found.
+fn findings_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec<u8>>) -> Outcome {
+    use crate::view::findings;
+    let mut files = Vec::new();
+    let mut limit = None;
+    let mut limits = Limits::default();
+    for a in args {
+        if let Some(v) = a.strip_prefix("--limit=").or_else(|| a.strip_prefix("-limit=")) {
+            match parse_limit(v) {
+                Some(l) => limit = Some(l),
+                None => return fail(2, format!("--limit: {v:?} is not a number (e.g. 1gb, 30000)")),
+            }
+        } else if a == "--rules" || a == "-rules" {
+            return Outcome { stdout: findings::render_rules(), stderr: String::new(), code: 0 };
+        } else if let Some(v) = a.strip_prefix("--max_inflated=") {
+            match v.parse() {
+                Ok(n) => limits.max_inflated_bytes = n,
+                Err(_) => return fail(2, format!("--max_inflated: {v:?} is not a number")),
+            }
+        } else if a.starts_with('-') && a != "-" {
+            return fail(2, format!("unknown option {a} for findings (use --limit=N, --rules)"));
+        } else {
+            files.push(a.clone());
+        }
+    }
+    if files.is_empty() {
+        return fail(2, "findings: no profile FILE given");
+    }
+    let mut profiles = Vec::new();
+    for f in &files {
+        let data = match read(f) {
+            Ok(d) => d,
+            Err(e) => return fail(1, format!("{f}: {e}")),
+        };
+        match load::decode_named(&Input { name: f, data: &data }, &limits) {
+            Ok(p) => profiles.push(p),
+            Err(e) => return fail(1, e.to_string()),
+        }
+    }
+    let refs: Vec<&crate::model::Profile> = profiles.iter().collect();
+    let mut inputs = findings::Inputs::from_profiles(&refs);
+    inputs.limit = limit;
+    Outcome { stdout: findings::render_text(&findings::run(&inputs)), stderr: String::new(), code: 0 }
 }
