@@ -21,7 +21,7 @@ Options (pprof's names):
   --drop_negative  --compact_labels  --trim=false
 Limits:
   --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
-  --max_string_bytes=BYTES
+  --max_string_bytes=BYTES   --max_table_entries=N
 Several FILEs are merged as pprof merges them. Files may be gzipped or not,
 pprof protobuf or Go text dumps; the name does not matter.
 ";
@@ -165,6 +165,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "max_samples" => c.limits.max_samples = parse_num(name, v)?,
             "max_stack_depth" => c.limits.max_stack_depth = parse_num(name, v)?,
             "max_string_bytes" => c.limits.max_string_bytes = parse_num(name, v)?,
+            "max_table_entries" => c.limits.max_table_entries = parse_num(name, v)?,
             _ => return Err(format!("unknown option --{name}")),
         }
     }

@@ -273,6 +273,8 @@ fn limits_name_themselves() {
     assert!(decode::decode(&bytes, &l).unwrap_err().message.contains("limit on samples"));
     let l = Limits { max_stack_depth: 0, ..Limits::default() };
     assert!(decode::decode(&bytes, &l).unwrap_err().message.contains("limit on stack depth"));
+    let l = Limits { max_table_entries: 2, ..Limits::default() };
+    assert!(decode::decode(&bytes, &l).unwrap_err().message.contains("limit on table entries"));
     let l = Limits { max_string_bytes: 3, ..Limits::default() };
     assert!(decode::decode(&bytes, &l).unwrap_err().message.contains("limit on string table size"));
     let gz = proto::encode_gzip(&decode_msg(&m).unwrap());

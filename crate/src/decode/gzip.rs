@@ -86,17 +86,29 @@ pub fn human_bytes(n: u64) -> String {
 
 /// Inflates every gzip member of `data` into one buffer of at most `cap` bytes.
 pub fn inflate(data: &[u8], cap: u64) -> Result<Vec<u8>, DecodeError> {
+    inflate_checked(data, cap, &mut |_| Ok(()))
+}
+
+/// The first output is produced in a small window and shown to `check`
+/// before more is inflated (and again at every growth), so a bomb whose
+/// content is not a profile stops after a megabyte, not at the cap. The
+/// buffer never grows past `cap`.
+pub fn inflate_checked(
+    data: &[u8],
+    cap: u64,
+    check: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+) -> Result<Vec<u8>, DecodeError> {
     let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
     // ISIZE of the last member is a hint for the total (mod 2^32); it may lie,
-    // so it only sizes the first allocation, bounded by what deflate can expand to.
+    // so it only sizes the second allocation, bounded by what deflate can expand to.
     let hint = if data.len() >= 18 {
         u32::from_le_bytes(data[data.len() - 4..].try_into().unwrap()) as u64
     } else {
         0
     };
     let bound = (data.len() as u64).saturating_mul(MAX_DEFLATE_RATIO).saturating_add(1 << 16);
-    let initial = hint.max(data.len() as u64 * 4).min(bound).min(cap.saturating_add(1)).max(1 << 12) as usize;
-    let mut out: Vec<u8> = vec![0; initial];
+    let hint = hint.min(bound).min(cap) as usize;
+    let mut out: Vec<u8> = vec![0; (1usize << 20).min(cap_usize)];
     let mut out_pos = 0usize;
     let mut pos = 0usize;
     let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
@@ -109,20 +121,16 @@ pub fn inflate(data: &[u8], cap: u64) -> Result<Vec<u8>, DecodeError> {
             let (status, n_in, n_out) = decompress(&mut d, &data[in_pos..], &mut out, out_pos, flags);
             in_pos += n_in;
             out_pos += n_out;
-            if out_pos > cap_usize {
-                return Err(cap_error(cap));
-            }
             match status {
                 TINFLStatus::Done => break,
                 TINFLStatus::HasMoreOutput => {
-                    if out.len() > cap_usize {
+                    check(&out[..out_pos]).map_err(|why| {
+                        err(in_pos, format!("{why}; stopped after inflating {} of the {} cap on inflated size", human_bytes(out_pos as u64), human_bytes(cap)))
+                    })?;
+                    if out.len() >= cap_usize {
                         return Err(cap_error(cap));
                     }
-                    // Grow geometrically, but never past cap + 1 (one byte over proves the excess).
-                    let want = out.len().saturating_mul(2).min(cap_usize.saturating_add(1));
-                    if want <= out.len() {
-                        return Err(cap_error(cap));
-                    }
+                    let want = out.len().saturating_mul(2).max(if hint > out.len() { hint } else { 0 }).min(cap_usize);
                     out.resize(want, 0);
                 }
                 TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
@@ -184,6 +192,8 @@ mod tests {
         assert!(e.message.contains("cap"), "{e}");
         assert!(inflate(&z, 1 << 20).is_ok());
         assert!(inflate(&z, (1 << 20) - 1).is_err());
+        let e = inflate(&z, (1 << 20) - 1).unwrap_err();
+        assert!(e.message.contains("cap"), "{e}");
     }
 
     #[test]
@@ -195,6 +205,20 @@ mod tests {
         let n = bad.len();
         bad[n - 6] ^= 0xff;
         assert!(inflate(&bad, 100).unwrap_err().message.contains("checksum"));
+    }
+
+    #[test]
+    fn the_check_stops_inflating_early() {
+        let big = vec![0u8; 8 << 20];
+        let z = gz(&big);
+        let mut seen = 0;
+        let e = inflate_checked(&z, 1 << 30, &mut |out| {
+            seen = out.len();
+            Err("not a profile".into())
+        })
+        .unwrap_err();
+        assert_eq!(seen, 1 << 20, "stopped at the first window");
+        assert!(e.message.contains("not a profile; stopped after inflating 1 MiB of the 1 GiB cap"), "{e}");
     }
 
     #[test]

@@ -86,15 +86,18 @@ pub struct Limits {
     pub max_stack_depth: u64,
     /// Most bytes the string table may hold.
     pub max_string_bytes: u64,
+    /// Most entries any one table (strings, functions, locations, mappings) may hold.
+    pub max_table_entries: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_inflated_bytes: 2 << 30,
-            max_samples: 100_000_000,
+            max_samples: 20_000_000,
             max_stack_depth: 1 << 20,
             max_string_bytes: 1 << 30,
+            max_table_entries: 8_000_000,
         }
     }
 }
@@ -103,12 +106,27 @@ impl Default for Limits {
 pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     let inflated;
     let data = if gzip::is_gzip(data) {
-        inflated = gzip::inflate(data, limits.max_inflated_bytes)?;
+        inflated = inflate_profile(data, limits)?;
         &inflated[..]
     } else {
         data
     };
     decode_uncompressed(data, limits)
+}
+
+/// Inflates a gzipped input, checking as it goes that the output can be a
+/// profile: a protobuf whose top-level fields are sound, or text. A gzip bomb
+/// of zeros is refused after its first megabyte instead of at the cap.
+pub fn inflate_profile(data: &[u8], limits: &Limits) -> Result<Vec<u8>, DecodeError> {
+    let mut text: Option<bool> = None;
+    let (mut pos, mut samples) = (0usize, 0u64);
+    gzip::inflate_checked(data, limits.max_inflated_bytes, &mut |out| {
+        let is_text = *text.get_or_insert_with(|| sniff::looks_like_text(out));
+        if is_text {
+            return Ok(());
+        }
+        pprof::check_prefix(out, &mut pos, &mut samples, limits)
+    })
 }
 
 /// Decode input that is already decompressed.

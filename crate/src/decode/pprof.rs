@@ -255,6 +255,62 @@ impl Strings<'_> {
     }
 }
 
+/// Checks the top-level fields of a protobuf that is still being inflated:
+/// walks complete fields from `*pos`, refusing what cannot be a profile
+/// (field number 0, group or unknown wire types, a field longer than the
+/// cap, more samples than the limit). Returns at the first incomplete field.
+pub fn check_prefix(data: &[u8], pos: &mut usize, samples: &mut u64, limits: &Limits) -> std::result::Result<(), String> {
+    let mut w = Wire::new(data, *pos, data.len());
+    while !w.done() {
+        let start = w.pos;
+        let Ok((field, wt, _)) = w.key() else { return Ok(()) };
+        if field == 0 || !matches!(wt, WT_VARINT | WT_I64 | WT_LEN | WT_I32) {
+            return Err(format!(
+                "the decompressed data is not a profile (byte {start} holds field {field} with wire type {wt})"
+            ));
+        }
+        match wt {
+            WT_VARINT => {
+                if w.varint().is_err() {
+                    return Ok(());
+                }
+            }
+            WT_LEN => {
+                let Ok(n) = w.varint() else { return Ok(()) };
+                if n > limits.max_inflated_bytes {
+                    return Err(format!(
+                        "the decompressed data is not a profile (byte {start} starts a field of {n} bytes, beyond the cap)"
+                    ));
+                }
+                if field == 2 {
+                    *samples += 1;
+                    if *samples > limits.max_samples {
+                        return Err(format!(
+                            "the profile has more than {} samples, the limit on samples per profile",
+                            limits.max_samples
+                        ));
+                    }
+                }
+                if (w.end - w.pos) < n as usize {
+                    *pos = start;
+                    return Ok(());
+                }
+                w.pos += n as usize;
+            }
+            _ => {
+                let n = if wt == WT_I64 { 8 } else { 4 };
+                if w.end - w.pos < n {
+                    *pos = start;
+                    return Ok(());
+                }
+                w.pos += n;
+            }
+        }
+        *pos = w.pos;
+    }
+    Ok(())
+}
+
 pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
     if data.is_empty() {
         return Err(DecodeError::new(Stage::Parsing, "empty input file"));
@@ -274,9 +330,28 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
     let mut time_seen = false;
 
     // Pass 1: everything except samples (they may come before the locations they use).
+    let too_many = |at: usize, what: &str| {
+        perr(
+            at,
+            format!(
+                "the profile has more than {} {what}, the limit on table entries; raise it (CLI: --max_table_entries=N) if the file is genuine",
+                limits.max_table_entries
+            ),
+        )
+    };
     let mut w = Wire::new(data, 0, data.len());
     while !w.done() {
         let (field, wt, at) = w.key()?;
+        let entries = match field {
+            3 => mappings.len(),
+            4 => locations.len(),
+            5 => functions.len(),
+            6 => strings.raw.len(),
+            _ => 0,
+        };
+        if entries as u64 >= limits.max_table_entries {
+            return Err(too_many(at, ["mappings", "locations", "functions", "strings"][field as usize - 3]));
+        }
         match field {
             1 | 11 => {
                 want(wt, WT_LEN, at, if field == 1 { "sample_type" } else { "period_type" })?;
