@@ -14,6 +14,7 @@ mod labels;
 pub mod builder;
 pub mod goroutine;
 pub mod kind;
+pub mod names;
 
 pub use builder::ProfileBuilder;
 pub use labels::{LabelSet, LabelTable, NumLabel};

@@ -4,6 +4,7 @@
 pub mod granularity;
 pub mod merge;
 pub mod prune;
+pub mod redact;
 
 use crate::model::*;
 use std::fmt;

@@ -8,6 +8,7 @@
 
 use crate::hash::FxHashMap;
 use crate::model::goroutine::Goroutine;
+use crate::model::names::{is_runtime, is_stdlib};
 use crate::model::kind::{classify, ProfileKind};
 use crate::model::{Profile, StackId};
 use crate::transform;
@@ -260,21 +261,6 @@ fn derived_state(frames: &[String]) -> &'static str {
         return s;
     }
     "unknown"
-}
-
-fn is_runtime(f: &str) -> bool {
-    f.starts_with("runtime.") || f.starts_with("runtime/internal") || f.starts_with("internal/")
-}
-
-/// Standard library: the package path has no dot before its first slash
-/// ("net/http", "sync"), unlike module paths ("github.com/x/y", "example.com/z").
-pub fn is_stdlib(f: &str) -> bool {
-    if f.starts_with("main.") {
-        return false;
-    }
-    let first = f.split('/').next().unwrap_or(f);
-    let pkg_head = if f.contains('/') { first } else { f.split('.').next().unwrap_or(f) };
-    !pkg_head.contains('.') && !pkg_head.is_empty()
 }
 
 /// The first frame (from the leaf) outside the runtime and the standard library.

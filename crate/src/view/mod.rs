@@ -2,6 +2,7 @@
 //! Each has a text renderer used by the CLI and by golden tests.
 
 pub mod compare;
+pub mod export;
 pub mod findings;
 pub mod graph;
 pub mod report;

@@ -1,0 +1,136 @@
+//! Tables and findings as files the user keeps: CSV (safe to open in a
+//! spreadsheet) and Markdown (safe to paste into a ticket).
+
+use super::findings::Finding;
+use super::report::Report;
+use super::top::Top;
+use super::units::percentage;
+
+/// A CSV cell, quoted when needed; text that a spreadsheet would run as a
+/// formula (=, +, -, @, tab, CR first) is prefixed with a quote, except plain numbers.
+pub fn csv_cell(s: &str) -> String {
+    let plain_number = {
+        let t = s.strip_suffix('%').unwrap_or(s);
+        let t = t.strip_prefix('-').unwrap_or(t);
+        !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
+    let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) && !plain_number;
+    let s = if risky { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = headers.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for r in rows {
+        out.push_str(&r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Text for a Markdown table cell: pipes and newlines escaped, and HTML
+/// special characters as entities so names cannot become markup.
+pub fn md_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '`' => out.push_str("\\`"),
+            '*' | '_' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn markdown(headers: &[&str], rows: &[Vec<String>], right_aligned: &[bool]) -> String {
+    let mut out = format!("| {} |\n", headers.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | "));
+    out.push_str(&format!(
+        "|{}|\n",
+        right_aligned.iter().map(|&r| if r { "---:" } else { ":---" }).collect::<Vec<_>>().join("|")
+    ));
+    for r in rows {
+        out.push_str(&format!("| {} |\n", r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")));
+    }
+    out
+}
+
+pub const TOP_HEADERS: [&str; 6] = ["flat", "flat%", "sum%", "cum", "cum%", "name"];
+
+/// The top table's cells as pprof prints them.
+pub fn top_cells(rpt: &Report, top: &Top) -> Vec<Vec<String>> {
+    let mut sum = 0i64;
+    top.rows
+        .iter()
+        .map(|r| {
+            sum = sum.wrapping_add(r.flat);
+            let name = if r.inline_label.is_empty() { r.name.clone() } else { format!("{} {}", r.name, r.inline_label) };
+            vec![
+                rpt.format_value(r.flat),
+                percentage(r.flat, rpt.total).trim().to_string(),
+                percentage(sum, rpt.total).trim().to_string(),
+                rpt.format_value(r.cum),
+                percentage(r.cum, rpt.total).trim().to_string(),
+                name,
+            ]
+        })
+        .collect()
+}
+
+/// Findings as Markdown for a ticket.
+pub fn findings_markdown(findings: &[Finding]) -> String {
+    if findings.is_empty() {
+        return "No findings: no rule's thresholds were met.\n".into();
+    }
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&format!("### {} ({:?})\n\n", md_cell(f.title), f.severity));
+        out.push_str(&format!("{}\n\n", md_cell(&f.summary)));
+        let rows: Vec<Vec<String>> = f.evidence.iter().map(|e| vec![e.label.clone(), e.text.clone()]).collect();
+        out.push_str(&markdown(&["evidence", "value"], &rows, &[false, true]));
+        for s in &f.stacks {
+            out.push_str(&format!("\n<details><summary>{} ({})</summary>\n\n", md_cell(s.frames.last().map(String::as_str).unwrap_or("")), s.value));
+            for fr in &s.frames {
+                out.push_str(&format!("    {}\n", fr.replace(['\n', '\r'], " ")));
+            }
+            out.push_str("\n</details>\n");
+        }
+        out.push_str(&format!("\n**Fix:** {}\n\n*Fires when:* {}\n\n", md_cell(f.fix), md_cell(f.thresholds)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_neutralises_formulas_but_not_numbers() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-570.54kB"), "'-570.54kB");
+        assert_eq!(csv_cell("-12.5"), "-12.5");
+        assert_eq!(csv_cell("-3.2%"), "-3.2%");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("main.f"), "main.f");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_become_markup() {
+        assert_eq!(md_cell("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
+        assert_eq!(md_cell("a|b\nc"), "a\\|b c");
+    }
+}
