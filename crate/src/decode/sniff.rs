@@ -1,13 +1,47 @@
-//! Telling formats apart from content alone.
+//! Telling formats apart from content alone, in pprof's order for its
+//! legacy formats (parseLegacy: cpu, heap, count, thread, contention, java),
+//! then Go tracebacks, which pprof does not read.
 
+use super::{legacy_contention, legacy_count, legacy_cpu, legacy_heap, legacy_java, legacy_thread, traceback};
 use super::{DecodeError, Limits};
 use crate::model::Profile;
 
-/// If `data` is one of the text formats, decode it; `Ok(None)` means "not text
-/// we know", and the caller tries the protobuf decoder.
-pub fn decode_text(data: &[u8], _limits: &Limits) -> Result<Option<Profile>, DecodeError> {
+/// If `data` is one of the text formats (or gperftools' binary CPU profile),
+/// decode it; `Ok(None)` means "none of these", and the caller tries the
+/// protobuf decoder. A format that recognizes its header but finds the body
+/// broken answers with an error naming the line.
+pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeError> {
+    // Binary, so before the text check. A protobuf cannot start with a zero
+    // byte (field number 0 is invalid), which this header does.
+    if legacy_cpu::sniff(data) {
+        return legacy_cpu::decode(data, limits).map(Some);
+    }
     if !looks_like_text(data) {
         return Ok(None);
+    }
+    if legacy_heap::sniff(data) {
+        return legacy_heap::decode(data, limits).map(Some);
+    }
+    if legacy_count::sniff(data) {
+        return legacy_count::decode(data, limits).map(Some);
+    }
+    if legacy_thread::sniff(data) {
+        if let Some(p) = legacy_thread::decode(data, limits)? {
+            return Ok(Some(p));
+        }
+    }
+    if legacy_contention::sniff(data) {
+        if let Some(p) = legacy_contention::decode(data, limits)? {
+            return Ok(Some(p));
+        }
+    }
+    if legacy_java::sniff(data) {
+        if let Some(p) = legacy_java::decode(data, limits)? {
+            return Ok(Some(p));
+        }
+    }
+    if traceback::sniff(data) {
+        return traceback::decode(data, limits).map(Some);
     }
     Ok(None)
 }

@@ -2,6 +2,7 @@
 //! Each has a text renderer used by the CLI and by golden tests.
 
 pub mod graph;
+pub mod raw;
 pub mod report;
 pub mod timefmt;
 pub mod top;
