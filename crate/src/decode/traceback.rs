@@ -68,12 +68,7 @@ fn parse_header(t: &[u8]) -> Option<Header<'_>> {
         return None;
     }
     let open = memchr::memchr(b'[', rest)?;
-    let t_end = lines::trim(rest);
-    let inner = t_end.strip_suffix(b"]:")?;
-    if open + 1 > inner.len() {
-        return None;
-    }
-    let inner = &inner[open + 1..];
+    let inner = lines::trim(&rest[open + 1..]).strip_suffix(b"]:")?;
     let mut parts = inner.split(|&b| b == b',');
     let state = lines::trim(parts.next()?);
     let mut h = Header { id, state, wait_minutes: None, locked: false };
@@ -134,6 +129,58 @@ fn split_file_line(l: &[u8]) -> Result<(&[u8], i64), &'static str> {
     }
     let n = parse_u64(&l[colon + 1..after]).filter(|&v| v <= i64::MAX as u64).ok_or("line number out of range")?;
     Ok((&l[..colon], n as i64))
+}
+
+/// Checks an argument list against what the runtime prints: hex words
+/// (`0x1f`, `0x1f?` when inaccurate), `...`, `_`, and `{...}` aggregates
+/// nested at most 5 deep (older dumps also show decimals).
+#[inline]
+fn check_args(args: &[u8]) -> Result<(), &'static str> {
+    let mut depth = 0u32;
+    let mut token_start = 0;
+    for (i, &b) in args.iter().enumerate() {
+        match b {
+            b'{' | b'}' | b',' | b' ' => {
+                check_arg_token(&args[token_start..i])?;
+                token_start = i + 1;
+                if b == b'{' {
+                    depth += 1;
+                    if depth > 5 {
+                        return Err("nested aggregate-typed arguments exceeded depth limit");
+                    }
+                } else if b == b'}' {
+                    if depth == 0 {
+                        return Err("unmatched closing curly bracket");
+                    }
+                    depth -= 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    check_arg_token(&args[token_start..])?;
+    if depth != 0 {
+        return Err("unmatched opening curly bracket");
+    }
+    Ok(())
+}
+
+#[inline]
+fn check_arg_token(t: &[u8]) -> Result<(), &'static str> {
+    if t.is_empty() || t == b"..." || t == b"_" {
+        return Ok(());
+    }
+    let t = t.strip_suffix(b"?").unwrap_or(t);
+    if let Some(hex) = t.strip_prefix(b"0x") {
+        if !hex.is_empty() && hex.len() <= 16 && hex.iter().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(());
+        }
+        return Err("argument value out of range");
+    }
+    if t.iter().all(|b| b.is_ascii_digit()) {
+        return parse_u64(t).map(|_| ()).ok_or("argument value out of range");
+    }
+    Err("unexpected argument value")
 }
 
 fn is_elided(t: &[u8]) -> bool {
@@ -278,7 +325,7 @@ impl<'a> Decoder<'a> {
         // Non-blank lines seen since the last goroutine: (first line, its offset, count).
         let mut junk: Option<(usize, usize, usize)> = None;
         let mut dropped = 0usize;
-        let mut first_problem: Option<String> = None;
+        let mut first_problem: Option<(usize, String)> = None;
         loop {
             let offset = lines.offset();
             let Some((n, line)) = lines.next() else { break };
@@ -315,7 +362,7 @@ impl<'a> Decoder<'a> {
                 Err(b) => {
                     self.table.text.truncate(text_mark);
                     let msg = format!("line {}: {}; goroutine {} skipped", b.line, b.why, h.id);
-                    first_problem.get_or_insert_with(|| msg.clone());
+                    first_problem.get_or_insert_with(|| (b.line, msg.clone()));
                     self.warnings.push(msg);
                     dropped += 1;
                     skip_to_next_header(&mut lines);
@@ -329,8 +376,12 @@ impl<'a> Decoder<'a> {
             return Err(DecodeError::new(Stage::Parsing, "no goroutine header found"));
         };
         if self.table.goroutines.is_empty() {
-            let why = first_problem.unwrap_or_else(|| "no goroutine in the dump".to_string());
-            return Err(DecodeError::new(Stage::Parsing, format!("goroutine dump: no goroutine could be read ({why})")));
+            return Err(match first_problem {
+                Some((line, why)) => {
+                    DecodeError::at_line(Stage::Parsing, line, format!("goroutine dump: no goroutine could be read ({why})"))
+                }
+                None => DecodeError::new(Stage::Parsing, "goroutine dump: the dump holds no goroutine"),
+            });
         }
         if dropped > 0 {
             self.warnings.push(format!("{dropped} malformed goroutine{} skipped", if dropped == 1 { "" } else { "s" }));
@@ -485,6 +536,9 @@ impl<'a> Decoder<'a> {
                 *lines = save;
                 break;
             };
+            if let Err(why) = check_args(args) {
+                self.warnings.push(format!("line {n}: {why} in {:?}; the arguments are kept as text", lines::show(l)));
+            }
             let (func_file, line_no) = match self.file_line(lines, indent) {
                 Ok(x) => x,
                 Err(b) if expect_frame => return Err(b),
