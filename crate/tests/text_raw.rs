@@ -1,4 +1,5 @@
-//! pprof's legacy formats against pprof's own goldens: every
+//! The `raw` report (pprof's Profile.String). Legacy formats against pprof's
+//! own goldens: every
 //! `google-pprof/profile/testdata/*.string` is `Profile.String()` of the
 //! sibling file right after parsing (pprof's TestParse). The file list is
 //! read from the directory, not written here. As in pprof's test, each
@@ -73,4 +74,41 @@ fn without_columns(golden: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `profdrop raw` against the `go tool pprof -raw` outputs of COMMANDS.tsv
+/// (every `-raw` line, selected by rule), byte for byte, `Time:` in UTC.
+#[test]
+fn raw_matches_go_tool_pprof() {
+    utc();
+    let dir = go_fixtures();
+    let selected: Vec<PprofCommand> = pprof_commands().into_iter().filter(|c| c.report == "raw").collect();
+    assert!(selected.len() >= 4, "the selection rule picked only {} commands", selected.len());
+    let mut failures = Vec::new();
+    for c in &selected {
+        let want = String::from_utf8(read(dir.join(&c.output))).unwrap();
+        let out = profdrop::cli::run(&profdrop_args(c, &dir));
+        if out.code != 0 {
+            failures.push(format!("{}: exit {}: {}", c.command, out.code, out.stderr));
+        } else if out.stdout != want {
+            failures.push(format!("{}\n{}", c.command, first_difference(&out.stdout, &want)));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), selected.len(), failures.join("\n"));
+}
+
+/// pprof's `-raw` keeps only samples with a location (its sample filter
+/// drops the others): threadcreate's 10 threads with no stack are counted
+/// by `top`, not listed by `raw`.
+#[test]
+fn raw_drops_samples_without_locations_like_pprof() {
+    utc();
+    let dir = go_fixtures();
+    let file = dir.join("threadcreate_t0.pb.gz").display().to_string();
+    let out = profdrop::cli::run(&["raw".to_string(), file.clone()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let samples: Vec<&str> = out.stdout.lines().skip_while(|l| *l != "threadcreate/count").skip(1).take_while(|l| *l != "Locations").collect();
+    assert_eq!(samples, ["          1: 1 2 3 4 "]);
+    let top = profdrop::cli::run(&["top".to_string(), file]);
+    assert!(top.stdout.contains("of 11 total"), "{}", top.stdout);
 }
