@@ -369,8 +369,11 @@ impl<'a> Decoder<'a> {
                 }
             }
         }
-        if let Some((_, offset, _)) = junk {
+        if let Some((first, offset, _)) = junk {
             self.table.suffix = String::from_utf8_lossy(&data[offset..]).into_owned();
+            if trim_start(&data[offset..]).starts_with(b"goroutine ") {
+                self.warnings.push(format!("line {first}: an incomplete goroutine header at the end (the dump may be cut short)"));
+            }
         }
         let Some(start) = dump_start else {
             return Err(DecodeError::new(Stage::Parsing, "no goroutine header found"));
@@ -545,7 +548,11 @@ impl<'a> Decoder<'a> {
                 // A call-like line after complete frames, without its file
                 // line: not part of this goroutine (trailing text, or a dump
                 // cut short); the goroutine ends before it.
-                Err(_) => {
+                Err(b) => {
+                    self.warnings.push(format!(
+                        "line {n}: a call without its file line (the dump may be cut short); goroutine ends before it ({})",
+                        b.why
+                    ));
                     *lines = save;
                     break;
                 }
