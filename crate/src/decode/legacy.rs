@@ -588,7 +588,7 @@ pub fn is_memory_map_sentinel(line: &[u8]) -> bool {
 }
 
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
+    super::lines::find_sub(hay, needle).is_some()
 }
 
 fn adjacent(m1: &LMapping, m2: &LMapping) -> bool {

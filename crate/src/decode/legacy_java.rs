@@ -41,7 +41,7 @@ enum Kind {
 }
 
 fn kind(data: &[u8]) -> Option<(Kind, usize)> {
-    let nl = memchr::memchr(b'\n', data)?;
+    let nl = super::lines::find_byte(b'\n', data)?;
     match super::lines::trim(&data[..nl]) {
         b"--- heapz 1 ---" => Some((Kind::Heap, nl + 1)),
         b"--- contentionz 1 ---" => Some((Kind::Contention, nl + 1)),
@@ -58,7 +58,7 @@ pub fn sniff(data: &[u8]) -> bool {
 fn complete_lines(b: &[u8]) -> impl Iterator<Item = (usize, &[u8], usize)> {
     let mut pos = 0;
     std::iter::from_fn(move || {
-        let nl = memchr::memchr(b'\n', &b[pos..])?;
+        let nl = super::lines::find_byte(b'\n', &b[pos..])?;
         let start = pos;
         pos += nl + 1;
         Some((start, &b[start..start + nl], pos))

@@ -22,7 +22,7 @@
 //! DataDog's gostackparse does). Lines between goroutines that belong to none
 //! give one warning.
 //!
-//! Speed matters (dumps of 50 MB are common): lines are split with memchr,
+//! Speed matters (dumps of 50 MB are common): lines are split a word at a time,
 //! frames are keyed by the input's own bytes, no regex, no per-frame allocation.
 
 use super::lines::{self, Lines};
@@ -67,7 +67,7 @@ fn parse_header(t: &[u8]) -> Option<Header<'_>> {
     if !rest.starts_with(b" ") {
         return None;
     }
-    let open = memchr::memchr(b'[', rest)?;
+    let open = super::lines::find_byte(b'[', rest)?;
     let inner = lines::trim(&rest[open + 1..]).strip_suffix(b"]:")?;
     let mut parts = inner.split(|&b| b == b',');
     let state = lines::trim(parts.next()?);
@@ -108,7 +108,7 @@ fn trim_start(s: &[u8]) -> &[u8] {
 #[inline]
 fn split_call(l: &[u8]) -> Option<(&[u8], &[u8])> {
     let body = l.strip_suffix(b")")?;
-    let open = memchr::memrchr(b'(', body)?;
+    let open = super::lines::rfind_byte(b'(', body)?;
     if open == 0 {
         return None;
     }
@@ -118,7 +118,7 @@ fn split_call(l: &[u8]) -> Option<(&[u8], &[u8])> {
 /// Frame file line (leading whitespace removed): `path:line[ +0xoff][ fp=.. sp=.. pc=..]`.
 #[inline]
 fn split_file_line(l: &[u8]) -> Result<(&[u8], i64), &'static str> {
-    let colon = memchr::memrchr(b':', l).ok_or("no file:line")?;
+    let colon = super::lines::rfind_byte(b':', l).ok_or("no file:line")?;
     let digits = l[colon + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
     if colon == 0 || digits == 0 {
         return Err("no file:line");
@@ -587,7 +587,7 @@ impl<'a> Decoder<'a> {
     /// `created by F[ in goroutine N]` (already split off) and its file line.
     fn created_by(&mut self, cb: &'a [u8], lines: &mut Lines<'a>, indent: &[u8]) -> Result<CreatedBy, Bad> {
         let cb = lines::trim(cb);
-        let (func, parent) = match memchr::memmem::rfind(cb, b" in goroutine ") {
+        let (func, parent) = match super::lines::rfind_sub(cb, b" in goroutine ") {
             Some(i) => match parse_u64(&cb[i + b" in goroutine ".len()..]) {
                 Some(id) => (&cb[..i], Some(id)),
                 None => (cb, None),
@@ -629,7 +629,7 @@ impl<'a> Decoder<'a> {
                 if let Some(cb) = l.strip_prefix(b"created by ") {
                     let (file, line) = self.file_line(lines, indent)?;
                     let func = lines::trim(cb);
-                    let func = match memchr::memmem::rfind(func, b" in goroutine ") {
+                    let func = match super::lines::rfind_sub(func, b" in goroutine ") {
                         Some(i) => &func[..i],
                         None => func,
                     };
@@ -796,10 +796,10 @@ fn is_race_start(t: &[u8], lines: &Lines) -> bool {
 /// `Read at 0x00c000014100 by goroutine 8:` / `Previous write at ... by main goroutine:`.
 fn parse_race_access(t: &[u8]) -> Option<(u64, RaceAccess)> {
     let body = t.strip_suffix(b":")?;
-    let at = memchr::memmem::find(body, b" at 0x")?;
+    let at = super::lines::find_sub(body, b" at 0x")?;
     let kind = &body[..at];
     let rest = &body[at + b" at ".len()..];
-    let by = memchr::memmem::find(rest, b" by ")?;
+    let by = super::lines::find_sub(rest, b" by ")?;
     let addr = super::legacy::parse_hex(&rest[..by])?;
     let who = &rest[by + b" by ".len()..];
     let id = if who == b"main goroutine" { 1 } else { parse_u64(who.strip_prefix(b"goroutine ")?)? };
@@ -810,7 +810,7 @@ fn parse_race_access(t: &[u8]) -> Option<(u64, RaceAccess)> {
 /// `Goroutine 8 (running) created at:` -> (8, "running").
 fn parse_race_creator(t: &[u8]) -> Option<(u64, &[u8])> {
     let rest = t.strip_prefix(b"Goroutine ")?.strip_suffix(b" created at:")?;
-    let sp = memchr::memchr(b' ', rest)?;
+    let sp = super::lines::find_byte(b' ', rest)?;
     let id = parse_u64(&rest[..sp])?;
     let state = rest[sp + 1..].strip_prefix(b"(")?.strip_suffix(b")")?;
     Some((id, state))

@@ -155,11 +155,22 @@ fn num_labels(p: &Profile, set: &LabelSet) -> String {
     parts.join(" ")
 }
 
-/// What `pprof -raw` prints for a loaded profile: pprof merges (compacts) the
-/// source on load, and its sample filter (run with no regexps) keeps only
+/// What `pprof -raw` prints for a loaded profile. pprof's loading gives a
+/// profile without mappings one empty mapping that holds every location
+/// (locateBinaries, so that a binary could symbolize it) and merges
+/// (compacts) the source; its sample filter, run with no regexps, keeps only
 /// samples that have a location.
 pub fn report(p: &Profile, zone: Zone) -> Result<String, crate::transform::TransformError> {
-    let merged = crate::transform::merge(&[p])?;
+    let merged = if p.mappings.is_empty() && !p.locations.is_empty() {
+        let mut q = p.clone();
+        q.mappings.push(Mapping { id: 1, ..Default::default() });
+        for l in &mut q.locations {
+            l.mapping = Some(MapId(0));
+        }
+        crate::transform::merge(&[&q])?
+    } else {
+        crate::transform::merge(&[p])?
+    };
     let kept = crate::transform::map_stacks(&merged, |frames, out| {
         out.extend_from_slice(frames);
         !frames.is_empty()
