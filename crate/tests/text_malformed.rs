@@ -204,3 +204,22 @@ fn garbage_between_goroutines_is_skipped_with_a_warning() {
     assert_eq!(table.suffix, "exit status 2\n");
     assert_eq!(p.source_format, SourceFormat::GoroutineDebug2);
 }
+
+#[test]
+fn byte_order_marks_and_utf16() {
+    let dump = "goroutine 1 [running]:\nmain.main()\n\t/x.go:1 +0x1\n";
+    let utf8_bom = [&b"\xef\xbb\xbf"[..], dump.as_bytes()].concat();
+    let mut utf16le = vec![0xff, 0xfe];
+    let mut utf16be = vec![0xfe, 0xff];
+    for u in dump.replace('\n', "\r\n").encode_utf16() {
+        utf16le.extend_from_slice(&u.to_le_bytes());
+        utf16be.extend_from_slice(&u.to_be_bytes());
+    }
+    for (what, data) in [("utf-8 bom", utf8_bom), ("utf-16le", utf16le), ("utf-16be", utf16be)] {
+        let p = decode(&data, &Limits::default()).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(goroutine_count(&p), 1, "{what}");
+        assert_eq!(p.str(p.functions[0].name), "main.main", "{what}");
+    }
+    let p = decode(b"\xef\xbb\xbfgoroutine profile: total 1\n1 @ 0x1001\n", &Limits::default()).unwrap();
+    assert_eq!(p.sample_type_name(0), "goroutine");
+}

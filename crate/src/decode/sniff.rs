@@ -16,6 +16,11 @@ pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, Deco
     if legacy_cpu::sniff(data) {
         return legacy_cpu::decode(data, limits).map(Some);
     }
+    // Text saved by Windows tools: UTF-16 (PowerShell's `>`), or UTF-8 with a BOM.
+    if let Some(utf8) = utf16_to_utf8(data) {
+        return decode_text(&utf8, limits);
+    }
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
     if !looks_like_text(data) {
         return Ok(None);
     }
@@ -44,6 +49,18 @@ pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, Deco
         return traceback::decode(data, limits).map(Some);
     }
     Ok(None)
+}
+
+/// UTF-16 text (recognized by its byte order mark) as UTF-8.
+fn utf16_to_utf8(data: &[u8]) -> Option<Vec<u8>> {
+    let le = match data {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let units = data[2..].chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+    let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
+    Some(text.into_bytes())
 }
 
 /// True if the first KiB is UTF-8-ish text with no NULs or other control bytes
