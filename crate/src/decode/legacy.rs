@@ -879,7 +879,6 @@ mod tests {
 /// adjusted) addresses and the `#` lines that followed it.
 #[derive(Clone, Debug, Default)]
 pub struct Record {
-    pub line: usize,
     pub values: Vec<i64>,
     pub addrs: Vec<u64>,
     pub labels: Vec<(String, String)>,

@@ -97,7 +97,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
         } else {
             flush(p, pending);
             match parse_sample(&String::from_utf8_lossy(line), p.period, cpu_hz) {
-                Ok(r) => *pending = Some(Record { line: n, ..r }),
+                Ok(r) => *pending = Some(r),
                 Err(why) => {
                     bad += 1;
                     p.warnings.push(legacy::warn_line(n, format!("{why}; record skipped")));

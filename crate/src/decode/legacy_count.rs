@@ -81,7 +81,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
         flush(&mut p, &mut pending);
         match parse_record(line) {
             Some((count, addrs)) => {
-                pending = Some(Record { line: n, values: vec![count], addrs, ..Default::default() });
+                pending = Some(Record { values: vec![count], addrs, ..Default::default() });
                 skipping = false;
             }
             None => {

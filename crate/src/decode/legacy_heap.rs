@@ -142,7 +142,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
         }
         flush(&mut p, &mut pending);
         match parse_sample(&String::from_utf8_lossy(line), h.period, h.sampling, h.has_alloc) {
-            Ok(r) => pending = Some(Record { line: n, ..r }),
+            Ok(r) => pending = Some(r),
             Err(why) => {
                 bad += 1;
                 p.warnings.push(legacy::warn_line(n, format!("{why}; record skipped")));
