@@ -6,11 +6,11 @@ use crate::decode::Limits;
 use crate::load::{self, BaseOptions, Input};
 use crate::transform::{BaseMode, Granularity};
 use crate::view::report::{Options, Report, ReportKind};
-use crate::view::top;
+use crate::view::{raw, top};
 
 pub const USAGE: &str = "usage: profdrop REPORT [--option[=value] ...] FILE...
 
-REPORT: top | text
+REPORT: top | text | raw
 Options (pprof's names):
   --sample_index=NAME|N   --mean            --unit=UNIT       --divide_by=F
   --nodecount=N           --nodefraction=F  --edgefraction=F  --cum
@@ -64,7 +64,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut it = args.iter();
     let report = it.next().ok_or("missing REPORT")?;
     let kind = ReportKind::parse(report.trim_start_matches('-')).ok_or_else(|| format!("unknown report {report:?}"))?;
-    if !matches!(kind, ReportKind::Top | ReportKind::Text) {
+    if !matches!(kind, ReportKind::Top | ReportKind::Text | ReportKind::Raw) {
         return Err(format!("report {:?} is not available yet", kind.as_str()));
     }
     let mut c = Command {
@@ -205,6 +205,12 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
         Ok(p) => p,
         Err(e) => return fail(1, e.to_string()),
     };
+    if c.kind == ReportKind::Raw {
+        return match raw::report(&profile, raw::Zone::Local) {
+            Ok(stdout) => Outcome { stdout, stderr: String::new(), code: 0 },
+            Err(e) => fail(1, e.0),
+        };
+    }
     let mut rpt = match Report::new(&profile, c.kind, &c.options) {
         Ok(r) => r,
         Err(e) => return fail(1, e.0),

@@ -28,3 +28,29 @@ fn session_reports_errors_with_their_stage() {
     let text = s.top_text(&[0], wasm_bindgen::JsValue::UNDEFINED).unwrap();
     assert!(text.contains("bufio.NewReaderSize (inline)"));
 }
+
+const GOROUTINE_T0_DEBUG2: &[u8] = include_bytes!("../../tests/fixtures/go/goroutine_t0.debug2.txt");
+const HEAP_T0_DEBUG1: &[u8] = include_bytes!("../../tests/fixtures/go/heap_t0.debug1.txt");
+const ALLOCS_T0: &[u8] = include_bytes!("../../tests/fixtures/go/allocs_t0.pb.gz");
+
+#[wasm_bindgen_test]
+fn text_dumps_decode_in_wasm_as_natively() {
+    // debug=2: one goroutine per header.
+    let p = decode(GOROUTINE_T0_DEBUG2, &Limits::default()).unwrap();
+    let headers = String::from_utf8_lossy(GOROUTINE_T0_DEBUG2).lines().filter(|l| l.starts_with("goroutine ")).count();
+    assert_eq!(p.goroutines.as_ref().unwrap().goroutines.len(), headers);
+    assert_eq!(p.totals(), [headers as i64]);
+    // heap debug=1 un-sampled in wasm (its own exp()) equals the binary of the same GC cycle.
+    let text = decode(HEAP_T0_DEBUG1, &Limits::default()).unwrap();
+    let binary = decode(ALLOCS_T0, &Limits::default()).unwrap();
+    let printed = |p: &profdrop::model::Profile, i: &str| {
+        let o = Options { sample_index: i.into(), nodecount: Some(1), ..Options::default() };
+        let mut r = Report::new(p, ReportKind::Top, &o).unwrap();
+        r.utc = true;
+        let t = top::render_text(&mut r);
+        t.lines().find(|l| l.starts_with("Showing nodes")).unwrap().rsplit(" of ").next().unwrap().to_string()
+    };
+    for i in ["inuse_space", "alloc_space"] {
+        assert_eq!(printed(&text, i), printed(&binary, i), "{i}");
+    }
+}

@@ -4,8 +4,17 @@
 //! byte/line N because ...".
 
 pub mod gzip;
+pub mod legacy;
+pub mod legacy_contention;
+pub mod legacy_count;
+pub mod legacy_cpu;
+pub mod legacy_heap;
+pub mod legacy_java;
+pub mod legacy_thread;
+pub mod lines;
 pub mod pprof;
 pub mod sniff;
+pub mod traceback;
 
 use crate::model::Profile;
 use std::fmt;

@@ -1,15 +1,66 @@
-//! Telling formats apart from content alone.
+//! Telling formats apart from content alone, in pprof's order for its
+//! legacy formats (parseLegacy: cpu, heap, count, thread, contention, java),
+//! then Go tracebacks, which pprof does not read.
 
+use super::{legacy_contention, legacy_count, legacy_cpu, legacy_heap, legacy_java, legacy_thread, traceback};
 use super::{DecodeError, Limits};
 use crate::model::Profile;
 
-/// If `data` is one of the text formats, decode it; `Ok(None)` means "not text
-/// we know", and the caller tries the protobuf decoder.
-pub fn decode_text(data: &[u8], _limits: &Limits) -> Result<Option<Profile>, DecodeError> {
+/// If `data` is one of the text formats (or gperftools' binary CPU profile),
+/// decode it; `Ok(None)` means "none of these", and the caller tries the
+/// protobuf decoder. A format that recognizes its header but finds the body
+/// broken answers with an error naming the line.
+pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeError> {
+    // Binary, so before the text check. A protobuf cannot start with a zero
+    // byte (field number 0 is invalid), which this header does.
+    if legacy_cpu::sniff(data) {
+        return legacy_cpu::decode(data, limits).map(Some);
+    }
+    // Text saved by Windows tools: UTF-16 (PowerShell's `>`), or UTF-8 with a BOM.
+    if let Some(utf8) = utf16_to_utf8(data) {
+        return decode_text(&utf8, limits);
+    }
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
     if !looks_like_text(data) {
         return Ok(None);
     }
+    if legacy_heap::sniff(data) {
+        return legacy_heap::decode(data, limits).map(Some);
+    }
+    if legacy_count::sniff(data) {
+        return legacy_count::decode(data, limits).map(Some);
+    }
+    if legacy_thread::sniff(data) {
+        if let Some(p) = legacy_thread::decode(data, limits)? {
+            return Ok(Some(p));
+        }
+    }
+    if legacy_contention::sniff(data) {
+        if let Some(p) = legacy_contention::decode(data, limits)? {
+            return Ok(Some(p));
+        }
+    }
+    if legacy_java::sniff(data) {
+        if let Some(p) = legacy_java::decode(data, limits)? {
+            return Ok(Some(p));
+        }
+    }
+    if traceback::sniff(data) {
+        return traceback::decode(data, limits).map(Some);
+    }
     Ok(None)
+}
+
+/// UTF-16 text (recognized by its byte order mark) as UTF-8.
+fn utf16_to_utf8(data: &[u8]) -> Option<Vec<u8>> {
+    let le = match data {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let units = data[2..].chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+    let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
+    Some(text.into_bytes())
 }
 
 /// True if the first KiB is UTF-8-ish text with no NULs or other control bytes

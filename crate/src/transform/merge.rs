@@ -163,9 +163,7 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, TransformError> {
                         }
                     };
                     g.state = b.intern(src.str(g.state));
-                    for a in &mut g.args {
-                        *a = b.p.strings.intern(src.str(*a));
-                    }
+                    // Argument text lives in the table itself (spans), nothing to remap.
                     if let Some(c) = &mut g.created_by {
                         c.function = b.p.strings.intern(src.str(c.function));
                         c.file = b.p.strings.intern(src.str(c.file));

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod export;
 pub mod findings;
 pub mod graph;
+pub mod raw;
 pub mod report;
 pub mod timefmt;
 pub mod top;
