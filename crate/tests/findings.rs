@@ -286,3 +286,55 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// The text forms too: any combination holding a goroutine profile puts rule 1
+/// first, with the readLoop count of the latest goroutine snapshot.
+#[test]
+fn rule_one_comes_first_on_text_forms() {
+    let names = [
+        vec!["goroutine_t1.debug2.txt"],
+        vec!["goroutine_t1.debug1.txt"],
+        vec!["goroutine_t0.debug2.txt", "goroutine_t1.debug2.txt"],
+        vec!["goroutine_t0.debug1.txt", "goroutine_t1.debug1.txt", "heap_t1.debug1.txt"],
+        vec!["goroutine_t1.debug2.txt", "heap_t0.debug1.txt", "heap_t1.pb.gz"],
+        vec!["goroutine_t0.pb.gz", "goroutine_t1.debug1.txt", "heap_t1.debug1.txt"],
+    ];
+    for combo in names {
+        let ps: Vec<Profile> = combo.iter().map(|n| load(n)).collect();
+        let refs: Vec<&Profile> = ps.iter().collect();
+        let f = run(&refs);
+        assert_eq!(f[0].rule, findings::NEW_TRANSPORT_PER_REQUEST.id, "{combo:?}\n{}", findings::render_text(&f));
+        // Text dumps have no time: then the latest goroutine snapshot is the last one given.
+        let gs: Vec<&Profile> = ps.iter().zip(&combo).filter(|(_, n)| n.starts_with("goroutine")).map(|(p, _)| p).collect();
+        let last = if gs.iter().all(|p| p.time_nanos != 0) { *gs.iter().max_by_key(|p| p.time_nanos).unwrap() } else { *gs.last().unwrap() };
+        let read = value_with_frame(last, 0, |n| n.contains(&RL));
+        assert_eq!(f[0].value("readloop_goroutines"), Some(read as f64), "{combo:?}");
+        assert!(!fired(&f, findings::BLOCKED_ON_CHANNEL.id) && !fired(&f, findings::LOCK_PILEUP.id), "{combo:?}");
+        if combo.iter().any(|n| n.ends_with("debug2.txt")) && combo.iter().filter(|n| n.starts_with("goroutine")).count() == 1 {
+            // debug=2 knows the creator of every goroutine.
+            assert_eq!(f[0].value("created_by_dialconn"), Some((read + value_with_frame(last, 0, |n| n.contains(&WL))) as f64));
+        }
+    }
+}
+
+fn panicparse(name: &str) -> Profile {
+    let path = fixtures().join("external/maruel-panicparse/generated-go1.19.8-linux-amd64").join(name);
+    decode(&read(path), &Limits::default()).unwrap()
+}
+
+#[test]
+fn rules_three_and_four_fire_on_panicparse_dumps() {
+    for (dump, rule) in [
+        ("chan_send.txt", findings::BLOCKED_ON_CHANNEL.id),
+        ("chan_receive.txt", findings::BLOCKED_ON_CHANNEL.id),
+        ("asleep.txt", findings::LOCK_PILEUP.id),
+    ] {
+        let p = panicparse(dump);
+        let f = run(&[&p]);
+        assert!(fired(&f, rule), "{dump}: {}", findings::render_text(&f));
+    }
+    // A dump with no blocked user goroutine fires neither.
+    let p = panicparse("simple.txt");
+    let f = run(&[&p]);
+    assert!(!fired(&f, findings::BLOCKED_ON_CHANNEL.id) && !fired(&f, findings::LOCK_PILEUP.id), "{}", findings::render_text(&f));
+}

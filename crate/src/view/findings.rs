@@ -169,7 +169,8 @@ pub struct Inputs<'a> {
 
 impl<'a> Inputs<'a> {
     /// Sorts profiles into goroutine and heap snapshots (others are ignored),
-    /// each ordered by time.
+    /// each ordered by time when every one has a time (text dumps have none:
+    /// then the given order stands).
     pub fn from_profiles(profiles: &[&'a Profile]) -> Inputs<'a> {
         let mut i = Inputs::default();
         for p in profiles {
@@ -179,8 +180,11 @@ impl<'a> Inputs<'a> {
                 _ => {}
             }
         }
-        i.goroutines.sort_by_key(|p| p.time_nanos);
-        i.heaps.sort_by_key(|p| p.time_nanos);
+        for list in [&mut i.goroutines, &mut i.heaps] {
+            if list.iter().all(|p| p.time_nanos != 0) {
+                list.sort_by_key(|p| p.time_nanos);
+            }
+        }
         i
     }
 }
@@ -343,6 +347,14 @@ fn record(g: &mut Group, states: &mut FxHashMap<String, i64>, p: &Profile, gr: &
     }
 }
 
+fn is_traceback(p: &Profile) -> bool {
+    p.source_format == crate::model::SourceFormat::GoroutineDebug2
+}
+
+fn plural(n: i64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn has_frame(g: &Group, name: &str) -> bool {
     g.frames.iter().any(|f| f == name)
 }
@@ -492,7 +504,8 @@ fn transport_per_request(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot], limit: O
     // Which label values carry these goroutines (pprof.Do labels are inherited).
     let mut by_label: FxHashMap<(String, String), i64> = FxHashMap::default();
     for g in last.groups.iter().filter(|g| has_frame(g, READ_LOOP) || has_frame(g, WRITE_LOOP)) {
-        for (k, v) in &g.labels {
+        // Tracebacks carry the goroutine state as a label; it says nothing about the caller.
+        for (k, v) in g.labels.iter().filter(|(k, _)| !(is_traceback(last.p) && k == "state")) {
             *by_label.entry((k.clone(), v.clone())).or_insert(0) += g.count;
         }
     }
@@ -631,7 +644,7 @@ fn blocked(gs: &[GoroutineSnapshot], rule: Rule, states: &[&str], single_min: i6
         rule: rule.id,
         title: rule.title,
         severity,
-        summary: format!("{n} goroutines blocked ({state}) in {user}: {why}."),
+        summary: format!("{} blocked ({state}) in {user}: {why}.", plural(n, "goroutine")),
         evidence: vec![
             Evidence { key: "blocked_goroutines", label: "blocked goroutines".into(), value: n as f64, text: count_text(n as f64) },
             Evidence { key: "groups", label: "distinct stacks".into(), value: hits.len() as f64, text: hits.len().to_string() },
