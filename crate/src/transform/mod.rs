@@ -1,9 +1,12 @@
 //! Transforms: pure functions from a profile to a new profile. The base is
 //! never changed, so the page can undo any step by recomputing from it.
 
+pub mod filter;
 pub mod granularity;
+pub mod labelnodes;
 pub mod merge;
 pub mod prune;
+pub mod tagfilter;
 
 use crate::model::*;
 use std::fmt;

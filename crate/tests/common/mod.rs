@@ -84,6 +84,10 @@ pub fn pprof_commands() -> Vec<PprofCommand> {
                 };
                 if report.is_empty() && value.is_none() && is_report(&name) {
                     report = name;
+                } else if report.is_empty() && name == "peek" {
+                    // pprof's `-peek=RE` is the report `peek` with its regexp as `--peek=RE`.
+                    report = name.clone();
+                    options.push((name, value));
                 } else {
                     options.push((name, value));
                 }
@@ -97,8 +101,7 @@ pub fn pprof_commands() -> Vec<PprofCommand> {
 }
 
 pub fn is_report(name: &str) -> bool {
-    matches!(name, "top" | "text" | "tree" | "peek" | "traces" | "tags" | "raw" | "dot" | "comments")
-        || name.starts_with("peek")
+    matches!(name, "top" | "text" | "tree" | "peek" | "traces" | "tags" | "raw" | "dot" | "comments" | "callgrind")
 }
 
 /// The profdrop CLI arguments for a pprof command (flags mapped mechanically).
