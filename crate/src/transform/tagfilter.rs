@@ -232,7 +232,9 @@ mod tests {
         // Not ranges: regexps that happen to hold digits.
         assert!(range("key[12]").is_none());
         assert!(range("inventory").is_none());
-        assert!(range("1kb:2").is_none(), "units of the two ends differ");
+        assert!(range("1kb:2ms").is_none(), "units of the two ends differ");
+        // A unitless end takes the unit of the first (pprof scales it "to" kB).
+        assert_eq!(range("1kb:2").unwrap().hi, Some(2.0));
         assert!(range("4kb::").is_none());
         assert!(parse_tag_filter_range("99999999999999999999kb").is_err());
         // Time units compare across families only within time.
