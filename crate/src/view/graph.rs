@@ -808,7 +808,7 @@ impl Graph {
         } else {
             score += self.edge_entropy(n.out.values(), n.flat);
         }
-        ((score * n.cum as f64) as i64).wrapping_add(n.flat)
+        go_int64(score * n.cum as f64).wrapping_add(n.flat)
     }
 
     fn edge_entropy<'a>(&self, edges: impl Iterator<Item = &'a usize> + Clone, self_w: i64) -> f64 {
@@ -856,6 +856,17 @@ impl Graph {
                 .cmp(&self.nodes[y.src].printable)
                 .then_with(|| self.nodes[x.dest].printable.cmp(&self.nodes[y.dest].printable))
         });
+    }
+}
+
+/// Go's int64(f) on amd64: NaN and out-of-range values become the minimum
+/// int64 (Rust's `as` saturates instead). An entropy score is NaN when a
+/// node's negative flat weight cancels its out-edges in a diff.
+pub fn go_int64(f: f64) -> i64 {
+    if f.is_nan() || f >= 9.223372036854775807e18 || f < -9.223372036854775808e18 {
+        i64::MIN
+    } else {
+        f as i64
     }
 }
 
