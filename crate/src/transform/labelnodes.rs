@@ -31,8 +31,8 @@ fn label_values(p: &Profile, set: &LabelSet, key: StrId, unit: &str) -> Vec<Stri
 pub fn add_label_nodes(p: &Profile, root_keys: &[String], leaf_keys: &[String], unit: &str) -> (Profile, bool, bool) {
     let mut out = p.clone();
     let (mut rootm, mut leafm) = (false, false);
-    let mut next_func = p.functions.iter().map(|f| f.id).max().unwrap_or(0) + 1;
-    let mut next_loc = p.locations.iter().map(|l| l.id).max().unwrap_or(0) + 1;
+    let mut next_func = p.functions.iter().map(|f| f.id).max().unwrap_or(0).wrapping_add(1);
+    let mut next_loc = p.locations.iter().map(|l| l.id).max().unwrap_or(0).wrapping_add(1);
     let mut locs: FxHashMap<(String, String), LocId> = FxHashMap::default();
     let mut intern_loc = |out: &mut Profile, name: String, file: &str| -> LocId {
         if let Some(&l) = locs.get(&(name.clone(), file.to_string())) {
@@ -41,14 +41,14 @@ pub fn add_label_nodes(p: &Profile, root_keys: &[String], leaf_keys: &[String], 
         let f = FuncId(out.functions.len() as u32);
         let (n, fl) = (out.strings.intern(&name), out.strings.intern(file));
         out.functions.push(Function { id: next_func, name: n, system_name: StrId(0), filename: fl, start_line: 0 });
-        next_func += 1;
+        next_func = next_func.wrapping_add(1);
         let l = LocId(out.locations.len() as u32);
         out.locations.push(Location {
             id: next_loc,
             lines: vec![Line { function: f, line: 0, column: 0 }],
             ..Default::default()
         });
-        next_loc += 1;
+        next_loc = next_loc.wrapping_add(1);
         locs.insert((name, file.to_string()), l);
         l
     };

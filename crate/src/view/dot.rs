@@ -3,8 +3,14 @@
 //! as pprof writes it: legend, nodes sized by flat weight and colored by cum,
 //! label and numeric tag boxes ("nodelets"), residual edges dotted, inlined
 //! calls marked. The page lays this text out with a Graphviz build.
+//!
+//! One deliberate difference: strings from the profile that pprof writes
+//! into quoted DOT strings unescaped (tag values, file and binary names in
+//! node labels, the title) are escaped here when they hold `\` or `"`, so
+//! a profile cannot end a string early and add Graphviz attributes (a
+//! `URL`, say) to the drawing. Other strings print exactly as in pprof.
 
-use super::graph::{shorten_function_name, Graph, NodeInfo, TagWeights};
+use super::graph::{dot_quoted, shorten_function_name, Graph, NodeInfo, TagWeights};
 use super::report::Report;
 use super::units;
 
@@ -54,6 +60,9 @@ fn multiline_name(info: &NodeInfo) -> String {
     if !i.file.is_empty() {
         i.file = super::graph::go_base(&i.file).to_string();
     }
+    // pprof leaves file names raw here; quoted so they cannot end the label.
+    i.file = dot_quoted(&i.file);
+    i.objfile = dot_quoted(&i.objfile);
     i.name_components().join("\\n") + "\\n"
 }
 
@@ -312,7 +321,8 @@ pub fn render_text(rpt: &mut Report) -> String {
 
 /// pprof's ComposeDot over an already trimmed graph.
 pub fn compose(rpt: &Report, g: &Graph, labels: &[String]) -> String {
-    let title = title(rpt);
+    // The binary's name, quoted (pprof writes it raw).
+    let title = dot_quoted(&title(rpt));
     let mut b = Builder { rpt, g, out: String::new() };
     let name = if title.is_empty() { "unnamed" } else { &title };
     b.out.push_str(&format!("digraph \"{name}\" {{\n"));
@@ -368,5 +378,32 @@ mod tests {
         assert_eq!(dot_color(1.0, false), "#b20000");
         assert_eq!(dot_color(-1.0, false), "#00b200");
         assert_eq!(dot_color(1.0, true), "#edd5d5");
+    }
+}
+
+#[cfg(test)]
+mod injection {
+    use crate::model::{LabelSet, ProfileBuilder};
+    use crate::view::report::{Options, Report, ReportKind};
+
+    #[test]
+    fn profile_strings_cannot_leave_their_dot_string() {
+        let mut b = ProfileBuilder::new();
+        b.add_sample_type("samples", "count");
+        let evil = "x\" URL=\"javascript:alert(1)";
+        let (name, file) = (b.intern("main.f"), b.intern("/src/a\"b.go"));
+        let f = b.function(name, name, file, 0);
+        let l = b.location(None, 0, &[crate::model::Line { function: f, line: 3, column: 0 }], false);
+        let s = b.stack(&[l]);
+        let (k, v) = (b.intern("route"), b.intern(evil));
+        let labels = b.labels(LabelSet { strs: vec![(k, v)], nums: vec![] });
+        b.sample(s, labels, &[5]);
+        let p = b.finish();
+        let o = Options { granularity: crate::transform::Granularity::Lines, ..Default::default() };
+        let mut rpt = Report::new(&p, ReportKind::Dot, &o).unwrap();
+        let dot = super::render_text(&mut rpt);
+        assert!(dot.contains("route:x\\\" URL=\\\"javascript:alert(1)"), "{dot}");
+        assert!(!dot.contains(" URL=\"javascript"), "{dot}");
+        assert!(dot.contains("a\\\"b.go:3"), "{dot}");
     }
 }

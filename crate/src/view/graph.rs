@@ -224,11 +224,22 @@ pub struct SetTags {
     pub numeric: Vec<(u32, i64)>,
 }
 
+/// Backslashes and quotes escaped, so that a string from a profile stays
+/// inside its quoted DOT label (pprof writes tag names raw, which lets a
+/// label value end the string and add Graphviz attributes).
+pub fn dot_quoted(s: &str) -> String {
+    if !s.contains(['\\', '"']) {
+        return s.to_string();
+    }
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
 /// What each label set contributes to node tags (pprof's joinLabels and the
 /// formatted numeric tags), interned so nodes hold small keys.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GraphTags {
-    /// Joined `key:value` strings (sorted, separated by a literal `\n`); 0 is "".
+    /// Joined `key:value` strings (sorted, separated by a literal `\n`, keys
+    /// and values quoted with [`dot_quoted`]); 0 is "".
     pub labels: Vec<String>,
     /// Numeric tag names (formatted values) and their unit.
     pub numeric: Vec<(String, String)>,
@@ -254,7 +265,7 @@ impl GraphTags {
                 .strs
                 .iter()
                 .filter(|(k, _)| keep_label(p.str(*k)))
-                .map(|&(k, v)| format!("{}:{}", p.str(k), p.str(v)))
+                .map(|&(k, v)| format!("{}:{}", dot_quoted(p.str(k)), dot_quoted(p.str(v))))
                 .collect();
             strs.sort();
             let joined = strs.join("\\n");
