@@ -56,7 +56,7 @@ fn compile(name: &str, value: &str) -> Result<Option<Regex>, TransformError> {
     if value.is_empty() {
         return Ok(None);
     }
-    Regex::new(value).map(Some).map_err(|e| TransformError(format!("parsing {name} regexp: {e}")))
+    super::go_regexp(value).map(Some).map_err(|e| TransformError(format!("parsing {name} regexp: {e}")))
 }
 
 /// pprof's applyFocus: every filter in its order. Samples without frames

@@ -171,7 +171,7 @@ pub fn compile_tag_filter(name: &str, value: &str) -> Result<(TagFilter, Option<
     }
     let mut res = Vec::new();
     for part in value.split(',') {
-        res.push(Regex::new(part).map_err(|e| TransformError(format!("parsing {name} regexp: {e}")))?);
+        res.push(super::go_regexp(part).map_err(|e| TransformError(format!("parsing {name} regexp: {e}")))?);
     }
     Ok((TagFilter::Regexps { key, res }, None))
 }

@@ -5,13 +5,12 @@
 use super::report::Report;
 use super::tree::{self, Tree};
 use crate::transform::TransformError;
-use regex::Regex;
 
 /// The matched nodes with their callers and callees (the regexp is the
 /// report's `peek` option). Errors as pprof does when nothing matches.
 pub fn peek(rpt: &mut Report) -> Result<Tree, TransformError> {
     let src = rpt.options.peek.clone();
-    let re = Regex::new(&src).map_err(|e| TransformError(format!("parsing argument regexp {src}: {e}")))?;
+    let re = crate::transform::go_regexp(&src).map_err(|e| TransformError(format!("parsing argument regexp {src}: {e}")))?;
     let t = tree::build_tree(rpt, Some(&re));
     if t.entries.is_empty() {
         return Err(TransformError(format!("no matches found for regexp: {src}")));
