@@ -888,11 +888,11 @@ pub fn shorten_function_name(f: &str) -> String {
     static RES: OnceLock<[regex::Regex; 5]> = OnceLock::new();
     let [anon, gover, go, java, cpp] = RES.get_or_init(|| {
         [
-            regex::Regex::new(r"^\(anonymous namespace\)::").unwrap(),
-            regex::Regex::new(r"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$").unwrap(),
-            regex::Regex::new(r"^(?:[\w\-\.]+/)+(.+)").unwrap(),
-            regex::Regex::new(r"^(?:[a-z]\w*\.)*([A-Z][\w\$]*\.(?:<init>|[a-z][\w\$]*(?:\$\d+)?))(?:(?:\()|$)").unwrap(),
-            regex::Regex::new(r"^(?:[_a-zA-Z]\w*::)+(_*[A-Z]\w*::~?[_a-zA-Z]\w*(?:<.*>)?)").unwrap(),
+            crate::transform::go_regexp(r"^\(anonymous namespace\)::").unwrap(),
+            crate::transform::go_regexp(r"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$").unwrap(),
+            crate::transform::go_regexp(r"^(?:[\w\-\.]+/)+(.+)").unwrap(),
+            crate::transform::go_regexp(r"^(?:[a-z]\w*\.)*([A-Z][\w\$]*\.(?:<init>|[a-z][\w\$]*(?:\$\d+)?))(?:(?:\()|$)").unwrap(),
+            crate::transform::go_regexp(r"^(?:[_a-zA-Z]\w*::)+(_*[A-Z]\w*::~?[_a-zA-Z]\w*(?:<.*>)?)").unwrap(),
         ]
     });
     let f = anon.replace_all(f, "");
