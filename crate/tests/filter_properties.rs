@@ -37,7 +37,7 @@ fn profiles() -> Vec<(String, Profile)> {
 }
 
 fn apply(p: &Profile, f: Filters, units: &NumLabelUnits) -> Profile {
-    filter::apply(p, &f, units).unwrap().0
+    filter::apply(p.clone(), &f, units).unwrap().0
 }
 
 /// Regexps for a profile: package paths and whole names of its functions.

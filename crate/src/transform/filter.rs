@@ -62,7 +62,7 @@ fn compile(name: &str, value: &str) -> Result<Option<Regex>, TransformError> {
 /// pprof's applyFocus: every filter in its order. Samples without frames
 /// never survive it (pprof drops them even when no filter is set), though
 /// they count in a total computed before.
-pub fn apply(p: &Profile, f: &Filters, units: &NumLabelUnits) -> Result<(Profile, FilterOutcome), TransformError> {
+pub fn apply(p: Profile, f: &Filters, units: &NumLabelUnits) -> Result<(Profile, FilterOutcome), TransformError> {
     let mut out = FilterOutcome::default();
     let focus = compile("focus", &f.focus)?;
     let ignore = compile("ignore", &f.ignore)?;
@@ -81,7 +81,13 @@ pub fn apply(p: &Profile, f: &Filters, units: &NumLabelUnits) -> Result<(Profile
     let tagignore = tag("tagignore", &f.tagignore)?;
     let prune_from_re = compile("prune_from", &f.prune_from)?;
 
-    let (mut p, m) = filter_samples_by_name(p, focus.as_ref(), ignore.as_ref(), hide.as_ref(), show.as_ref());
+    let (mut p, m) = if focus.is_none() && ignore.is_none() && hide.is_none() && show.is_none() {
+        // Nothing to match: only the samples without frames go (no copy if none).
+        let empty = p.stacks.iter().any(|(_, f)| f.is_empty());
+        (if empty { filter_samples_by_name(&p, None, None, None, None).0 } else { p }, NameMatches::default())
+    } else {
+        filter_samples_by_name(&p, focus.as_ref(), ignore.as_ref(), hide.as_ref(), show.as_ref())
+    };
     let mut unmatched = |set: bool, matched: bool, name: &'static str| {
         if set && !matched {
             out.unmatched.push(name);

@@ -323,7 +323,7 @@ impl Report {
             }
         }
         if o.relative_percentages {
-            prof = apply_filters(&prof, &o, &units, &mut unmatched, &mut notes)?;
+            prof = apply_filters(prof, &o, &units, &mut unmatched, &mut notes)?;
         }
         let index = transform::sample_index(&prof, &o.sample_index)?;
         let mean_divisor = if o.mean { Some(0) } else { None };
@@ -337,7 +337,7 @@ impl Report {
         let sample_unit = prof.sample_type_unit(index).to_lowercase();
         let total = compute_total(&prof, index, mean_divisor);
         if !o.relative_percentages {
-            prof = apply_filters(&prof, &o, &units, &mut unmatched, &mut notes)?;
+            prof = apply_filters(prof, &o, &units, &mut unmatched, &mut notes)?;
         }
         prof = aggregate(&prof, o.granularity, o.noinlines);
         if prof.functions.iter().any(|f| trim_path(prof.str(f.filename)).len() != prof.str(f.filename).len()) {
@@ -708,7 +708,7 @@ fn dropped_label(d: usize, what: &str, by: &str, value: &str) -> String {
 /// Applies focus/ignore/hide/show/show_from/prune_from and the tag filters
 /// in pprof's order, recording the filters that matched nothing.
 pub fn apply_filters(
-    p: &Profile,
+    p: Profile,
     o: &Options,
     units: &NumLabelUnits,
     unmatched: &mut Vec<String>,
