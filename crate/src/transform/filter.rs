@@ -188,7 +188,7 @@ pub fn filter_samples_by_name(
         if mi.as_ref().is_some_and(|x| x.location(loc)) {
             m.ignore = true;
             focus_or_ignore[li] = Some(false);
-        } else if mf.as_ref().map_or(true, |x| x.location(loc)) {
+        } else if mf.as_ref().is_none_or(|x| x.location(loc)) {
             m.focus = true;
             focus_or_ignore[li] = Some(true);
         }
@@ -298,7 +298,7 @@ pub fn filter_samples_by_tag(
 ) -> (Profile, bool, bool) {
     let (mut fm, mut im) = (false, false);
     let out = retain_by_labels(p, |set| {
-        let focused = focus.map_or(true, |f| f.matches(p, set, units));
+        let focused = focus.is_none_or(|f| f.matches(p, set, units));
         let ignored = ignore.is_some_and(|f| f.matches(p, set, units));
         fm |= focused;
         im |= ignored;
@@ -315,7 +315,7 @@ pub fn filter_tags_by_name(p: &Profile, show: Option<&Regex>, hide: Option<&Rege
     let mut remove = |k: StrId| -> bool {
         *key_removed[k.idx()].get_or_insert_with(|| {
             let name = p.str(k);
-            let matched_show = show.map_or(true, |r| r.is_match(name));
+            let matched_show = show.is_none_or(|r| r.is_match(name));
             let matched_hide = hide.is_some_and(|r| r.is_match(name));
             sm |= matched_show;
             hm |= matched_hide;

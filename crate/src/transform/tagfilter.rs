@@ -69,7 +69,7 @@ pub fn num_label_units(p: &Profile) -> NumLabelUnits {
     }
     for k in keys {
         let key = p.str(k);
-        if units.get(key).map_or(true, |u| u.is_empty()) {
+        if units.get(key).is_none_or(|u| u.is_empty()) {
             let unit = match key {
                 "alignment" | "request" => "bytes",
                 other => other,
@@ -96,7 +96,7 @@ impl TagRange {
     /// unit family never do.
     pub fn contains(&self, value: i64, unit: &str) -> bool {
         let (v, u) = units::scale(value, unit, &self.unit);
-        u == self.unit && self.lo.map_or(true, |lo| v >= lo) && self.hi.map_or(true, |hi| v <= hi)
+        u == self.unit && self.lo.is_none_or(|lo| v >= lo) && self.hi.is_none_or(|hi| v <= hi)
     }
 }
 

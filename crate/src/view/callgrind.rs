@@ -16,7 +16,8 @@ fn disambiguated_names(g: &Graph) -> HashMap<usize, String> {
         let info = NodeInfo { address: 0, lineno: 0, ..node.info.clone() };
         (node.context, info)
     };
-    let mut index: HashMap<(String, String), Vec<(Option<usize>, NodeInfo)>> = HashMap::new();
+    type Function = (Option<usize>, NodeInfo);
+    let mut index: HashMap<(String, String), Vec<Function>> = HashMap::new();
     for &n in &g.order {
         let key = (g.nodes[n].info.file.clone(), g.nodes[n].info.name.clone());
         let f = function(n);
@@ -82,7 +83,7 @@ pub fn render_text(rpt: &mut Report) -> String {
     let mut prev: Option<&NodeInfo> = None;
     for &n in &g.order {
         let info = &g.nodes[n].info;
-        if prev.map_or(true, |p| p.objfile != info.objfile || p.file != info.file || p.name != info.name) {
+        if prev.is_none_or(|p| p.objfile != info.objfile || p.file != info.file || p.name != info.name) {
             out += "\n";
             out += &format!("ob={}\n", compressed(&mut objfiles, &info.objfile));
             out += &format!("fl={}\n", compressed(&mut files, &info.file));

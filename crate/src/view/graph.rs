@@ -692,7 +692,7 @@ impl Graph {
                 // A tree node has one parent; anything else is left alone.
                 _ => continue,
             };
-            let parent_edge_inline = self.nodes[parent].out.get(&cur).map_or(false, |&e| self.edges[e].inline);
+            let parent_edge_inline = self.nodes[parent].out.get(&cur).is_some_and(|&e| self.edges[e].inline);
             self.nodes[parent].out.remove(&cur);
             for (child, e) in outs {
                 self.nodes[child].r#in.remove(&cur);
@@ -874,7 +874,7 @@ impl Graph {
 /// int64 (Rust's `as` saturates instead). An entropy score is NaN when a
 /// node's negative flat weight cancels its out-edges in a diff.
 pub fn go_int64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223372036854775807e18 || f < -9.223372036854775808e18 {
+    if !(-9.223372036854775808e18..9.223372036854775807e18).contains(&f) {
         i64::MIN
     } else {
         f as i64
