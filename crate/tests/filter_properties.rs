@@ -81,6 +81,24 @@ fn focus_everything_changes_nothing() {
         let all = apply(&p, Filters { focus: ".*".into(), ..Default::default() }, &units);
         assert_eq!(samples(&all), samples(&none), "{name}");
         assert_eq!(all.totals(), none.totals(), "{name}");
+        // And the reports agree but for the line naming the filter.
+        for kind in [ReportKind::Top, ReportKind::Dot] {
+            let text = |o: &Options| {
+                let mut r = Report::new(&p, kind, o).unwrap();
+                r.utc = true;
+                match kind {
+                    ReportKind::Top => profdrop::view::top::render_text(&mut r),
+                    _ => profdrop::view::dot::render_text(&mut r),
+                }
+            };
+            let plain = text(&Options::default());
+            let focused = text(&Options { focus: ".*".into(), ..Default::default() });
+            let without = focused
+                .replace("Active filters:\n   focus=.*\n", "")
+                .replace("Active filters:\\l   focus=.*\\l", "");
+            assert_ne!(focused, plain, "{name} {kind:?}: the filter is named");
+            assert_eq!(without, plain, "{name} {kind:?}");
+        }
     }
 }
 
