@@ -19,6 +19,7 @@ Options (pprof's names):
   --focus=RE --ignore=RE --hide=RE --show=RE --show_from=RE --prune_from=RE
   --tagfocus=EXPR --tagignore=EXPR --tagshow=RE --taghide=RE
   --tagroot=KEYS --tagleaf=KEYS   --call_tree   --add_comment=TEXT
+  --trim_path=PATHS  --source_path=PATHS
   --diff_base=FILE | --base=FILE   --normalize   --relative_percentages
   --drop_negative  --compact_labels  --trim=false
   --tags_of_total (tags as pprof since 2023 prints them: percentages of the total)
@@ -164,6 +165,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "call_tree" => o.call_tree = parse_bool(name, v)?,
             "peek" => o.peek = text(),
             "tags_of_total" => o.tags_of_total = parse_bool(name, v)?,
+            "trim_path" => o.trim_path = text(),
+            "source_path" => o.source_path = text(),
             "add_comment" => c.add_comment = text(),
             "diff_base" => {
                 diff_base = true;

@@ -110,6 +110,11 @@ pub struct Options {
     pub tagleaf: String,
     /// The regexp of the `peek` report: the nodes whose callers and callees it shows.
     pub peek: String,
+    /// `trim_path`: prefixes (`:`-separated) cut from source file names.
+    pub trim_path: String,
+    /// `source_path`: where sources live (`:`-separated); without
+    /// `trim_path`, file names are cut up to the base name of an entry.
+    pub source_path: String,
     /// `tags` as pprof since 2023 prints it (each key's total and every
     /// percentage relative to the profile total); Go 1.19's pprof, the
     /// default, prints them relative to the key's own total.
@@ -147,6 +152,8 @@ impl Default for Options {
             tagroot: String::new(),
             tagleaf: String::new(),
             peek: String::new(),
+            trim_path: String::new(),
+            source_path: String::new(),
             tags_of_total: false,
         }
     }
@@ -285,10 +292,27 @@ pub fn compute_total(p: &Profile, index: usize, mean_divisor: Option<usize>) -> 
     }
 }
 
-/// pprof's trimPath without a configured trim path: only the /proc/self/cwd prefixes.
-fn trim_path(path: &str) -> &str {
-    for prefix in ["/proc/self/cwd/./", "/proc/self/cwd/"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
+/// pprof's trimPath: with no `trim_path`, the first `source_path` entry
+/// whose base name appears as a directory in `path` cuts everything up to
+/// it; then the `trim_path` prefixes and `/proc/self/cwd/` are removed.
+fn trim_path<'a>(path: &'a str, trim: &str, search: &str) -> &'a str {
+    let list = |s: &str| -> Vec<String> { if s.is_empty() { Vec::new() } else { s.split(':').map(str::to_string).collect() } };
+    if trim.is_empty() {
+        for dir in list(search) {
+            let want = format!("/{}/", go_base(&dir));
+            if let Some(found) = path.find(&want) {
+                return &path[found + want.len()..];
+            }
+        }
+    }
+    let mut prefixes = list(trim);
+    prefixes.push("/proc/self/cwd/./".into());
+    prefixes.push("/proc/self/cwd/".into());
+    for mut prefix in prefixes {
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        if let Some(rest) = path.strip_prefix(prefix.as_str()) {
             return rest;
         }
     }
@@ -340,10 +364,11 @@ impl Report {
             prof = apply_filters(prof, &o, &units, &mut unmatched, &mut notes)?;
         }
         prof = aggregate(&prof, o.granularity, o.noinlines);
-        if prof.functions.iter().any(|f| trim_path(prof.str(f.filename)).len() != prof.str(f.filename).len()) {
+        let trim = |f: &str| trim_path(f, &o.trim_path, &o.source_path).len() != f.len();
+        if prof.functions.iter().any(|f| trim(prof.str(f.filename))) {
             for i in 0..prof.functions.len() {
                 let name = prof.str(prof.functions[i].filename).to_string();
-                let trimmed = trim_path(&name).to_string();
+                let trimmed = trim_path(&name, &o.trim_path, &o.source_path).to_string();
                 prof.functions[i].filename = prof.strings.intern(&trimmed);
             }
         }
