@@ -56,3 +56,29 @@ fn every_reference_output_matches_byte_for_byte() {
     let reports: std::collections::BTreeSet<&str> = all.iter().map(|c| c.report.as_str()).collect();
     assert!(reports.len() >= 9, "expected every report kind among the commands: {reports:?}");
 }
+
+/// The node list `dot::build_dot` gives the page names the DOT's nodes, in
+/// id order, with the weights their tooltips show.
+#[test]
+fn dot_nodes_describe_the_dot_text() {
+    utc();
+    let data = read(go_fixtures().join("heap_t1.pb.gz"));
+    let p = profdrop::load::load(
+        &[profdrop::load::Input { name: "heap_t1.pb.gz", data: &data }],
+        &[],
+        Default::default(),
+        &Default::default(),
+    )
+    .unwrap();
+    let o = profdrop::view::report::Options { nodecount: Some(20), ..Default::default() };
+    let mut r = profdrop::view::report::Report::new(&p, profdrop::view::report::ReportKind::Dot, &o).unwrap();
+    let g = profdrop::view::dot::build_dot(&mut r);
+    let node_lines: Vec<&str> = g.dot.lines().filter(|l| l.starts_with('N') && !l.contains(" -> ") && l.contains(" [label=\"")).collect();
+    assert_eq!(node_lines.len(), g.nodes.len());
+    assert!(g.nodes.len() >= 10);
+    for (line, n) in node_lines.iter().zip(&g.nodes) {
+        assert!(line.starts_with(&format!("N{} [", n.id)), "{line}");
+        let tooltip = format!("tooltip=\"{} ({})\"", n.name, r.format_value(n.cum));
+        assert!(line.contains(&tooltip), "{line} lacks {tooltip}");
+    }
+}

@@ -311,12 +311,47 @@ fn title(rpt: &Report) -> String {
         .unwrap_or_default()
 }
 
+/// A node of the drawn graph: its DOT id (`N{id}`, element id `node{id}`
+/// in Graphviz's SVG), full name and weights, for the page's hover and
+/// click-to-focus.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DotNode {
+    pub id: usize,
+    pub name: String,
+    pub flat: i64,
+    pub cum: i64,
+}
+
+/// The DOT text and its nodes in id order.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DotGraph {
+    pub dot: String,
+    pub nodes: Vec<DotNode>,
+}
+
 /// pprof's GetDOT + ComposeDot.
-pub fn render_text(rpt: &mut Report) -> String {
+pub fn build_dot(rpt: &mut Report) -> DotGraph {
     let tg = rpt.trimmed_graph();
     rpt.select_output_unit(&tg.graph);
     let labels = rpt.report_labels(&tg, tg.dropped_edges, true);
-    compose(rpt, &tg.graph, &labels)
+    let g = &tg.graph;
+    let nodes = g
+        .order
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| DotNode {
+            id: k + 1,
+            name: g.nodes[n].printable_name().to_string(),
+            flat: g.nodes[n].flat_value(),
+            cum: g.nodes[n].cum_value(),
+        })
+        .collect();
+    DotGraph { dot: compose(rpt, g, &labels), nodes }
+}
+
+/// `-dot`.
+pub fn render_text(rpt: &mut Report) -> String {
+    build_dot(rpt).dot
 }
 
 /// pprof's ComposeDot over an already trimmed graph.
