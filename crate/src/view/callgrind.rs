@@ -5,35 +5,34 @@
 use super::graph::{Graph, NodeInfo};
 use super::report::Report;
 use super::units;
-use std::collections::HashMap;
+use crate::hash::FxHashMap as HashMap;
 
 /// pprof's getDisambiguatedNames: nodes of different functions with the same
 /// file and name (call-tree contexts, other binaries) get " [i/n]".
 fn disambiguated_names(g: &Graph) -> HashMap<usize, String> {
-    // The whole-function identity of a node: its info without address and line.
-    let function = |n: usize| {
-        let node = &g.nodes[n];
-        let info = NodeInfo { address: 0, lineno: 0, ..node.info.clone() };
-        (node.context, info)
-    };
+    // The whole-function identity of a node: its info without address and
+    // line, and in a call tree the parent it was made under.
     type Function = (Option<usize>, NodeInfo);
-    let mut index: HashMap<(String, String), Vec<Function>> = HashMap::new();
-    for &n in &g.order {
-        let key = (g.nodes[n].info.file.clone(), g.nodes[n].info.name.clone());
-        let f = function(n);
-        let fs = index.entry(key).or_default();
-        if !fs.contains(&f) {
-            fs.push(f);
-        }
-    }
-    let mut names = HashMap::new();
+    let function = |n: usize| -> Function {
+        let node = &g.nodes[n];
+        (node.context, NodeInfo { address: 0, lineno: 0, ..node.info.clone() })
+    };
+    // Per (file, name): the functions in first-seen order, numbered.
+    let mut index: HashMap<(&str, &str), HashMap<Function, usize>> = HashMap::default();
+    let mut number: Vec<usize> = vec![0; g.nodes.len()];
     for &n in &g.order {
         let info = &g.nodes[n].info;
-        let fs = &index[&(info.file.clone(), info.name.clone())];
+        let fs = index.entry((info.file.as_str(), info.name.as_str())).or_default();
+        let next = fs.len();
+        number[n] = *fs.entry(function(n)).or_insert(next);
+    }
+    let mut names = HashMap::default();
+    for &n in &g.order {
+        let info = &g.nodes[n].info;
+        let count = index[&(info.file.as_str(), info.name.as_str())].len();
         let mut name = info.name.clone();
-        if fs.len() > 1 {
-            let i = fs.iter().position(|f| *f == function(n)).unwrap_or(0);
-            name += &format!(" [{}/{}]", i + 1, fs.len());
+        if count > 1 {
+            name += &format!(" [{}/{}]", number[n] + 1, count);
         }
         names.insert(n, name);
     }
@@ -79,7 +78,7 @@ pub fn render_text(rpt: &mut Report) -> String {
     let scaled = |v: i64| units::scale(v, &rpt.sample_unit, &rpt.output_unit).0 as i64;
     let mut out = String::from("positions: instr line\n");
     out += &format!("events: {}({})\n", rpt.sample_type, rpt.output_unit);
-    let (mut objfiles, mut files, mut names) = (HashMap::new(), HashMap::new(), HashMap::new());
+    let (mut objfiles, mut files, mut names) = (HashMap::default(), HashMap::default(), HashMap::default());
     let mut prev: Option<&NodeInfo> = None;
     for &n in &g.order {
         let info = &g.nodes[n].info;
