@@ -6,19 +6,24 @@ use crate::decode::Limits;
 use crate::load::{self, BaseOptions, Input};
 use crate::transform::{BaseMode, Granularity};
 use crate::view::report::{Options, Report, ReportKind};
-use crate::view::{raw, top};
+use crate::view::{callgrind, comments, dot, peek, raw, tags, top, traces, tree};
 
 pub const USAGE: &str = "usage: profdrop REPORT [--option[=value] ...] FILE...
+       profdrop findings [--limit=N] [--rules] FILE...
 
-REPORT: top | text | raw
+REPORT: top | text | tree | peek | traces | tags | dot | raw | comments | callgrind
+        (peek takes its regexp as --peek=RE)
 Options (pprof's names):
   --sample_index=NAME|N   --mean            --unit=UNIT       --divide_by=F
-  --nodecount=N           --nodefraction=F  --edgefraction=F  --cum
+  --nodecount=N           --nodefraction=F  --edgefraction=F  --cum | --flat
   --functions | --filefunctions | --files | --lines | --addresses   --noinlines
   --focus=RE --ignore=RE --hide=RE --show=RE --show_from=RE --prune_from=RE
   --tagfocus=EXPR --tagignore=EXPR --tagshow=RE --taghide=RE
+  --tagroot=KEYS --tagleaf=KEYS   --call_tree   --add_comment=TEXT
+  --trim_path=PATHS  --source_path=PATHS
   --diff_base=FILE | --base=FILE   --normalize   --relative_percentages
   --drop_negative  --compact_labels  --trim=false
+  --tags_of_total (tags as pprof since 2023 prints them: percentages of the total)
 Limits:
   --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
   --max_string_bytes=BYTES   --max_table_entries=N
@@ -45,6 +50,8 @@ pub struct Command {
     pub bases: Vec<String>,
     pub base: BaseOptions,
     pub limits: Limits,
+    /// `add_comment`: a comment added to the profile after loading.
+    pub add_comment: String,
 }
 
 fn parse_bool(name: &str, v: Option<&str>) -> Result<bool, String> {
@@ -64,9 +71,6 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut it = args.iter();
     let report = it.next().ok_or("missing REPORT")?;
     let kind = ReportKind::parse(report.trim_start_matches('-')).ok_or_else(|| format!("unknown report {report:?}"))?;
-    if !matches!(kind, ReportKind::Top | ReportKind::Text | ReportKind::Raw) {
-        return Err(format!("report {:?} is not available yet", kind.as_str()));
-    }
     let mut c = Command {
         kind,
         options: Options::default(),
@@ -74,6 +78,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         bases: Vec::new(),
         base: BaseOptions::default(),
         limits: Limits::default(),
+        add_comment: String::new(),
     };
     let mut diff_base = false;
     let mut plain_base = false;
@@ -99,6 +104,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 | "inuse_space" | "inuse_objects" | "alloc_space" | "alloc_objects" | "contentions"
                 | "total_delay" | "mean_delay" | "normalize" | "relative_percentages" | "drop_negative"
                 | "compact_labels" | "trim" | "functions" | "filefunctions" | "files" | "lines" | "addresses"
+                | "call_tree" | "tags_of_total"
         );
         let value: Option<String> = match value {
             Some(v) => Some(v.to_string()),
@@ -152,6 +158,14 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "tagignore" => o.tagignore = text(),
             "tagshow" => o.tagshow = text(),
             "taghide" => o.taghide = text(),
+            "tagroot" => o.tagroot = text(),
+            "tagleaf" => o.tagleaf = text(),
+            "call_tree" => o.call_tree = parse_bool(name, v)?,
+            "peek" => o.peek = text(),
+            "tags_of_total" => o.tags_of_total = parse_bool(name, v)?,
+            "trim_path" => o.trim_path = text(),
+            "source_path" => o.source_path = text(),
+            "add_comment" => c.add_comment = text(),
             "diff_base" => {
                 diff_base = true;
                 c.bases.push(text());
@@ -180,6 +194,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if c.files.is_empty() {
         return Err("no profile FILE given".into());
     }
+    if kind == ReportKind::Peek && c.options.peek.is_empty() {
+        return Err("peek needs its regexp: --peek=RE".into());
+    }
     Ok(c)
 }
 
@@ -201,15 +218,13 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
     };
     let inputs: Vec<Input> = files.iter().map(|(n, d)| Input { name: n, data: d }).collect();
     let base_inputs: Vec<Input> = bases.iter().map(|(n, d)| Input { name: n, data: d }).collect();
-    let profile = match load::load(&inputs, &base_inputs, c.base, &c.limits) {
+    let mut profile = match load::load(&inputs, &base_inputs, c.base, &c.limits) {
         Ok(p) => p,
         Err(e) => return fail(1, e.to_string()),
     };
-    if c.kind == ReportKind::Raw {
-        return match raw::report(&profile, raw::Zone::Local) {
-            Ok(stdout) => Outcome { stdout, stderr: String::new(), code: 0 },
-            Err(e) => fail(1, e.0),
-        };
+    if !c.add_comment.is_empty() {
+        let id = profile.strings.intern(&c.add_comment);
+        profile.comments.push(id);
     }
     let mut rpt = match Report::new(&profile, c.kind, &c.options) {
         Ok(r) => r,
@@ -217,9 +232,32 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
     };
     let stdout = match c.kind {
         ReportKind::Top | ReportKind::Text => top::render_text(&mut rpt),
-        other => return fail(2, format!("report {:?} is not available yet", other.as_str())),
+        ReportKind::Tree => tree::render_text(&mut rpt),
+        ReportKind::Peek => match peek::render_text(&mut rpt) {
+            Ok(s) => s,
+            Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&rpt, Some(&e.0)), code: 1 },
+        },
+        ReportKind::Traces => traces::render_text(&rpt),
+        ReportKind::Tags => tags::render_text(&rpt),
+        ReportKind::Dot => dot::render_text(&mut rpt),
+        ReportKind::Comments => comments::render_text(&rpt),
+        ReportKind::Callgrind => callgrind::render_text(&mut rpt),
+        // Filters apply to raw too; the report's profile is already merged as pprof does.
+        ReportKind::Raw => match raw::report(&rpt.prof, raw::Zone::Local) {
+            Ok(s) => s,
+            Err(e) => return fail(1, e.0),
+        },
     };
-    Outcome { stdout, stderr: String::new(), code: 0 }
+    Outcome { stdout, stderr: stderr(&rpt, None), code: 0 }
+}
+
+/// What pprof writes to stderr: its notes while preparing the report, then an error.
+fn stderr(rpt: &Report, error: Option<&str>) -> String {
+    let mut s: String = rpt.notes.iter().map(|n| format!("{n}\n")).collect();
+    if let Some(e) = error {
+        s += &format!("profdrop: {e}\n");
+    }
+    s
 }
 
 pub fn run(args: &[String]) -> Outcome {

@@ -1,10 +1,13 @@
 //! Transforms: pure functions from a profile to a new profile. The base is
 //! never changed, so the page can undo any step by recomputing from it.
 
+pub mod filter;
 pub mod granularity;
+pub mod labelnodes;
 pub mod merge;
 pub mod prune;
 pub mod redact;
+pub mod tagfilter;
 
 use crate::model::*;
 use std::fmt;
@@ -12,6 +15,20 @@ use std::sync::Arc;
 
 pub use granularity::{aggregate, Granularity};
 pub use merge::{combine, merge, subtract_base, BaseMode};
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn go_regexp_classes_are_ascii() {
+        let w = super::go_regexp(r"^\w+$").unwrap();
+        assert!(w.is_match("net_http2") && !w.is_match("café"));
+        assert!(!super::go_regexp(r"\d").unwrap().is_match("٣"));
+        assert!(super::go_regexp(r"[^\d]").unwrap().is_match("x"));
+        assert!(super::go_regexp(r"a\\d").unwrap().is_match(r"a\d"), "an escaped backslash stays one");
+        assert!(super::go_regexp(r"\bhttp\b").unwrap().is_match("net/http.Get"));
+        assert!(super::go_regexp(r"\(\*T\)\.").unwrap().is_match("p.(*T).m"));
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransformError(pub String);
@@ -23,6 +40,36 @@ impl fmt::Display for TransformError {
 }
 
 impl std::error::Error for TransformError {}
+
+/// A regexp with Go's (RE2's) meaning, as pprof compiles its options: the
+/// Perl classes `\d`, `\w`, `\s` (and negations) and `\b` are ASCII-only
+/// in Go, Unicode-aware in Rust's default syntax, so they are rewritten.
+pub fn go_regexp(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('d') => out.push_str("[0-9]"),
+            Some('D') => out.push_str("[^0-9]"),
+            Some('w') => out.push_str("[0-9A-Za-z_]"),
+            Some('W') => out.push_str("[^0-9A-Za-z_]"),
+            Some('s') => out.push_str("[\\t\\n\\f\\r ]"),
+            Some('S') => out.push_str("[^\\t\\n\\f\\r ]"),
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some('B') => out.push_str("(?-u:\\B)"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    regex::Regex::new(&out)
+}
 
 /// pprof's `SampleIndexByName`: "" picks default_sample_type or the last
 /// type; a number picks by position; a name matches a type, also without an

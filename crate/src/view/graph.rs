@@ -8,6 +8,7 @@
 
 use crate::hash::FxHashMap;
 use crate::model::*;
+use std::sync::Arc;
 
 /// What identifies a node (pprof's NodeInfo).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -111,6 +112,15 @@ pub struct Node {
     pub r#in: FxHashMap<usize, usize>,
     /// Edges out of this node, by destination node.
     pub out: FxHashMap<usize, usize>,
+    /// pprof's LabelTags: weight per joined string labels (an index into
+    /// [`GraphTags::labels`]); only built when the options ask for tags.
+    pub label_tags: FxHashMap<u32, TagWeights>,
+    /// pprof's NumericTags: weight per (joined labels, numeric tag name), both
+    /// indexes into [`GraphTags`].
+    pub numeric_tags: FxHashMap<(u32, u32), NumericTag>,
+    /// In a call tree, the node this one was made under (pprof keeps one
+    /// node map per parent); None in a graph.
+    pub context: Option<usize>,
     printable: String,
     sprint: String,
 }
@@ -134,6 +144,153 @@ impl Node {
     pub fn printable_name(&self) -> &str {
         &self.printable
     }
+
+    /// pprof's addSample: weights, and the tags of the sample's labels.
+    fn add_sample(&mut self, dw: i64, w: i64, tags: Option<&SetTags>, flat: bool) {
+        if flat {
+            self.flat_div = self.flat_div.wrapping_add(dw);
+            self.flat = self.flat.wrapping_add(w);
+        } else {
+            self.cum_div = self.cum_div.wrapping_add(dw);
+            self.cum = self.cum.wrapping_add(w);
+        }
+        let Some(t) = tags else { return };
+        if t.label != 0 {
+            self.label_tags.entry(t.label).or_default().add(dw, w, flat);
+        }
+        for &(name, value) in &t.numeric {
+            self.numeric_tags.entry((t.label, name)).or_insert(NumericTag { value, w: TagWeights::default() }).w.add(
+                dw, w, flat,
+            );
+        }
+    }
+
+    /// pprof's countTags: tags with a flat weight (label and numeric).
+    pub fn count_tags(&self) -> usize {
+        self.label_tags.values().filter(|t| t.flat != 0).count()
+            + self.numeric_tags.values().filter(|t| t.w.flat != 0).count()
+    }
+}
+
+/// Flat and cum weights of one tag of a node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TagWeights {
+    pub flat: i64,
+    pub flat_div: i64,
+    pub cum: i64,
+    pub cum_div: i64,
+}
+
+impl TagWeights {
+    fn add(&mut self, dw: i64, w: i64, flat: bool) {
+        if flat {
+            self.flat_div = self.flat_div.wrapping_add(dw);
+            self.flat = self.flat.wrapping_add(w);
+        } else {
+            self.cum_div = self.cum_div.wrapping_add(dw);
+            self.cum = self.cum.wrapping_add(w);
+        }
+    }
+    pub fn flat_value(&self) -> i64 {
+        if self.flat_div == 0 {
+            self.flat
+        } else {
+            self.flat / self.flat_div
+        }
+    }
+    pub fn cum_value(&self) -> i64 {
+        if self.cum_div == 0 {
+            self.cum
+        } else {
+            self.cum / self.cum_div
+        }
+    }
+}
+
+/// A numeric tag of a node: the value of the first sample that gave it its
+/// name (as pprof keeps it), and its weights.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NumericTag {
+    pub value: i64,
+    pub w: TagWeights,
+}
+
+/// The tags of one label set, as graph nodes collect them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SetTags {
+    /// Index into [`GraphTags::labels`] of the joined string labels (0: none).
+    pub label: u32,
+    /// (index into [`GraphTags::numeric`], value) per numeric label value.
+    pub numeric: Vec<(u32, i64)>,
+}
+
+/// Backslashes and quotes escaped, so that a string from a profile stays
+/// inside its quoted DOT label (pprof writes tag names raw, which lets a
+/// label value end the string and add Graphviz attributes).
+pub fn dot_quoted(s: &str) -> String {
+    if !s.contains(['\\', '"']) {
+        return s.to_string();
+    }
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// What each label set contributes to node tags (pprof's joinLabels and the
+/// formatted numeric tags), interned so nodes hold small keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphTags {
+    /// Joined `key:value` strings (sorted, separated by a literal `\n`, keys
+    /// and values quoted with [`dot_quoted`]); 0 is "".
+    pub labels: Vec<String>,
+    /// Numeric tag names (formatted values) and their unit.
+    pub numeric: Vec<(String, String)>,
+    /// Per label set id.
+    pub sets: Vec<SetTags>,
+}
+
+impl GraphTags {
+    /// `keep_label` selects the string label keys that become tags;
+    /// `numeric_unit` gives the unit of a numeric label key that becomes a
+    /// tag (None drops the key); `format` names a numeric value.
+    pub fn build(
+        p: &Profile,
+        keep_label: impl Fn(&str) -> bool,
+        numeric_unit: impl Fn(&str) -> Option<String>,
+        format: impl Fn(i64, &str) -> String,
+    ) -> GraphTags {
+        let mut t = GraphTags { labels: vec![String::new()], ..Default::default() };
+        let mut label_index: FxHashMap<String, u32> = FxHashMap::default();
+        let mut numeric_index: FxHashMap<(String, String), u32> = FxHashMap::default();
+        for (_, set) in p.label_sets.iter() {
+            let mut strs: Vec<String> = set
+                .strs
+                .iter()
+                .filter(|(k, _)| keep_label(p.str(*k)))
+                .map(|&(k, v)| format!("{}:{}", dot_quoted(p.str(k)), dot_quoted(p.str(v))))
+                .collect();
+            strs.sort();
+            let joined = strs.join("\\n");
+            let label = if joined.is_empty() {
+                0
+            } else {
+                *label_index.entry(joined.clone()).or_insert_with(|| {
+                    t.labels.push(joined);
+                    (t.labels.len() - 1) as u32
+                })
+            };
+            let mut numeric = Vec::new();
+            for n in &set.nums {
+                let Some(unit) = numeric_unit(p.str(n.key)) else { continue };
+                let name = format(n.value, &unit);
+                let id = *numeric_index.entry((name.clone(), unit.clone())).or_insert_with(|| {
+                    t.numeric.push((name, unit));
+                    (t.numeric.len() - 1) as u32
+                });
+                numeric.push((id, n.value));
+            }
+            t.sets.push(SetTags { label, numeric });
+        }
+        t
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -149,6 +306,14 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// An edge is residual if any path made it so, inline only if every path did.
+    fn add(&mut self, dw: i64, w: i64, residual: bool, inline: bool) {
+        self.weight_div = self.weight_div.wrapping_add(dw);
+        self.weight = self.weight.wrapping_add(w);
+        self.residual |= residual;
+        self.inline &= inline;
+    }
+
     pub fn weight_value(&self) -> i64 {
         if self.weight_div == 0 {
             self.weight
@@ -170,7 +335,7 @@ pub enum NodeOrder {
 }
 
 /// Options of graph construction (pprof's graph.Options).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct GraphOptions {
     /// Index of the sample value that weighs the graph.
     pub sample_index: usize,
@@ -181,6 +346,10 @@ pub struct GraphOptions {
     /// Keep system (e.g. mangled) names beside the display name.
     pub orig_fn_names: bool,
     pub drop_negative: bool,
+    /// `call_tree`: one node per call path (pprof's newTree) instead of per frame.
+    pub call_tree: bool,
+    /// Collect label and numeric tags on nodes (graph reports draw them).
+    pub tags: Option<Arc<GraphTags>>,
 }
 
 /// A graph: `nodes` is an arena, `order` lists the live nodes in report order.
@@ -189,10 +358,13 @@ pub struct Graph {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
     pub order: Vec<usize>,
+    /// The names behind the node tag keys, when tags were collected.
+    pub tags: Option<Arc<GraphTags>>,
 }
 
-/// Node identity per location line, computed once per location.
-fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOptions) -> NodeInfo {
+/// Node identity of a location line (pprof's nodeInfo); `line` None for a
+/// location without lines.
+pub fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOptions) -> NodeInfo {
     let objfile = match loc.mapping {
         Some(m) => p.str(p.mappings[m.idx()].file).to_string(),
         None => String::new(),
@@ -221,18 +393,23 @@ fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOptions)
     ni
 }
 
-/// The per-stack weights a graph is built from.
-struct StackWeights {
+/// What a graph is built from: samples grouped by stack (and, when tags are
+/// collected, by label set), in the order of their first sample. Node and
+/// edge weights are linear in the values, so a group weighs what its samples do.
+struct Units {
+    stacks: Vec<StackId>,
+    labels: Vec<LabelSetId>,
     w: Vec<i64>,
     dw: Vec<i64>,
-    /// Some sample on this stack had a non-zero value or divisor.
-    used: Vec<bool>,
 }
 
-fn stack_weights(p: &Profile, o: &GraphOptions) -> StackWeights {
-    let n = p.stacks.len();
-    let mut sw = StackWeights { w: vec![0; n], dw: vec![0; n], used: vec![false; n] };
+fn units(p: &Profile, o: &GraphOptions) -> Units {
     let k = p.num_types();
+    let by_label = o.tags.is_some();
+    let mut u = Units { stacks: Vec::new(), labels: Vec::new(), w: Vec::new(), dw: Vec::new() };
+    // Stack -> its group (without tags); (stack, labels) -> group (with).
+    let mut by_stack: Vec<u32> = vec![u32::MAX; if by_label { 0 } else { p.stacks.len() }];
+    let mut by_pair: FxHashMap<(StackId, LabelSetId), u32> = FxHashMap::default();
     for (i, &sid) in p.samples.stacks.iter().enumerate() {
         let row = &p.samples.values[i * k..(i + 1) * k];
         let w = row[o.sample_index];
@@ -240,46 +417,53 @@ fn stack_weights(p: &Profile, o: &GraphOptions) -> StackWeights {
         if w == 0 && dw == 0 {
             continue;
         }
-        let s = sid.idx();
-        sw.w[s] = sw.w[s].wrapping_add(w);
-        sw.dw[s] = sw.dw[s].wrapping_add(dw);
-        sw.used[s] = true;
+        let lid = p.samples.labels[i];
+        let slot = if by_label { by_pair.entry((sid, lid)).or_insert(u32::MAX) } else { &mut by_stack[sid.idx()] };
+        if *slot == u32::MAX {
+            *slot = u.stacks.len() as u32;
+            u.stacks.push(sid);
+            u.labels.push(lid);
+            u.w.push(0);
+            u.dw.push(0);
+        }
+        let g = *slot as usize;
+        u.w[g] = u.w[g].wrapping_add(w);
+        u.dw[g] = u.dw[g].wrapping_add(dw);
     }
-    sw
+    u
 }
 
 impl Graph {
-    /// pprof's newGraph. `kept`, when given, limits nodes to those infos;
+    /// pprof's graph.New. `kept`, when given, limits nodes to those infos;
     /// frames of other nodes are skipped and mark the next edge residual.
     pub fn build(p: &Profile, o: &GraphOptions, kept: Option<&std::collections::HashSet<NodeInfo>>) -> Graph {
-        Self::build_with(p, o, kept, &stack_weights(p, o), true)
+        Self::build_with(p, o, kept, true)
     }
 
     /// Nodes and their weights only, no edges: enough to decide which nodes a
     /// trimmed report keeps (a kept node's flat and cum do not depend on which
     /// other nodes are kept), at a fraction of the cost.
     pub fn build_nodes(p: &Profile, o: &GraphOptions, kept: Option<&std::collections::HashSet<NodeInfo>>) -> Graph {
-        Self::build_with(p, o, kept, &stack_weights(p, o), false)
+        Self::build_with(p, o, kept, false)
     }
 
     fn build_with(
         p: &Profile,
         o: &GraphOptions,
         kept: Option<&std::collections::HashSet<NodeInfo>>,
-        sw: &StackWeights,
         with_edges: bool,
     ) -> Graph {
         const NOT_KEPT: u32 = u32::MAX;
-        let mut g = Graph::default();
+        let mut infos: Vec<NodeInfo> = Vec::new();
         let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::default();
         // Node infos depend only on (mapping, address, function, line): many
         // locations share them once the granularity cleared addresses/lines.
         let mut by_frame: FxHashMap<(u32, u64, u32, i64), u32> = FxHashMap::default();
-        // Location -> its nodes, innermost line first, flattened.
+        // Location -> the infos of its lines, innermost first, flattened.
         let mut loc_start: Vec<u32> = Vec::with_capacity(p.locations.len() + 1);
-        let mut loc_nodes: Vec<u32> = Vec::with_capacity(p.locations.len() * 2);
+        let mut loc_infos: Vec<u32> = Vec::with_capacity(p.locations.len() * 2);
         for loc in &p.locations {
-            loc_start.push(loc_nodes.len() as u32);
+            loc_start.push(loc_infos.len() as u32);
             let mapping = loc.mapping.map_or(u32::MAX, |m| m.0);
             let lines: Vec<Option<&Line>> =
                 if loc.lines.is_empty() { vec![None] } else { loc.lines.iter().map(Some).collect() };
@@ -287,79 +471,90 @@ impl Graph {
                 let key = (mapping, loc.address, line.map_or(u32::MAX, |l| l.function.0), line.map_or(0, |l| l.line));
                 let id = *by_frame.entry(key).or_insert_with(|| {
                     let info = node_info(p, loc, line, o);
-                    if kept.is_some_and(|k| !k.contains(&info)) {
+                    if !o.call_tree && kept.is_some_and(|k| !k.contains(&info)) {
                         return NOT_KEPT;
                     }
                     *index.entry(info.clone()).or_insert_with(|| {
-                        g.nodes.push(Node { info, ..Default::default() });
-                        (g.nodes.len() - 1) as u32
+                        infos.push(info);
+                        (infos.len() - 1) as u32
                     })
                 });
-                loc_nodes.push(id);
+                loc_infos.push(id);
             }
         }
-        loc_start.push(loc_nodes.len() as u32);
-        // Per-stack walk, root to leaf, with "seen" stamps instead of sets.
-        let mut node_seen = vec![u32::MAX; g.nodes.len()];
+        loc_start.push(loc_infos.len() as u32);
+        let u = units(p, o);
+        let tags = o.tags.as_deref();
+        let set_tags = |g: usize| tags.map(|t| &t.sets[u.labels[g].idx()]);
+        let mut g = Graph { tags: o.tags.clone(), ..Default::default() };
         let mut edge_index: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut edge_seen: Vec<u32> = Vec::new();
-        for (sid, frames) in p.stacks.iter() {
-            let s = sid.idx();
-            if !sw.used[s] {
-                continue;
-            }
-            let (w, dw) = (sw.w[s], sw.dw[s]);
-            let stamp = s as u32;
-            let mut parent = NOT_KEPT;
-            let mut residual = false;
-            for &l in frames.iter().rev() {
-                let nodes = &loc_nodes[loc_start[l.idx()] as usize..loc_start[l.idx() + 1] as usize];
-                let outermost = nodes.len() - 1;
-                for ni in (0..nodes.len()).rev() {
-                    let n = nodes[ni];
-                    if n == NOT_KEPT {
-                        residual = true;
-                        continue;
-                    }
-                    let nu = n as usize;
-                    if node_seen[nu] != stamp {
-                        node_seen[nu] = stamp;
-                        let node = &mut g.nodes[nu];
-                        node.cum_div = node.cum_div.wrapping_add(dw);
-                        node.cum = node.cum.wrapping_add(w);
-                    }
-                    if with_edges && parent != NOT_KEPT && parent != n {
-                        let inline = ni != outermost;
-                        let key = ((parent as u64) << 32) | n as u64;
-                        let e = match edge_index.get(&key) {
-                            Some(&e) => e as usize,
-                            None => {
-                                let e = g.edges.len();
-                                g.edges.push(Edge { src: parent as usize, dest: nu, inline, alive: true, ..Default::default() });
-                                edge_seen.push(u32::MAX);
-                                g.nodes[parent as usize].out.insert(nu, e);
-                                g.nodes[nu].r#in.insert(parent as usize, e);
-                                edge_index.insert(key, e as u32);
-                                e
-                            }
-                        };
-                        if edge_seen[e] != stamp {
-                            edge_seen[e] = stamp;
-                            let edge = &mut g.edges[e];
-                            edge.weight_div = edge.weight_div.wrapping_add(dw);
-                            edge.weight = edge.weight.wrapping_add(w);
-                            edge.residual |= residual;
-                            edge.inline &= inline;
+        if o.call_tree {
+            // pprof's newTree: a node per (parent node, frame).
+            let mut children: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+            for gi in 0..u.stacks.len() {
+                let (w, dw, st) = (u.w[gi], u.dw[gi], set_tags(gi));
+                let mut parent = NOT_KEPT;
+                for &l in p.stacks.get(u.stacks[gi]).iter().rev() {
+                    let ids = &loc_infos[loc_start[l.idx()] as usize..loc_start[l.idx() + 1] as usize];
+                    for li in (0..ids.len()).rev() {
+                        let n = *children.entry((parent, ids[li])).or_insert_with(|| {
+                            let context = (parent != NOT_KEPT).then_some(parent as usize);
+                            g.nodes.push(Node { info: infos[ids[li] as usize].clone(), context, ..Default::default() });
+                            (g.nodes.len() - 1) as u32
+                        });
+                        g.nodes[n as usize].add_sample(dw, w, st, false);
+                        if parent != NOT_KEPT {
+                            g.add_to_edge(&mut edge_index, parent, n, dw, w, false, li != ids.len() - 1);
                         }
+                        parent = n;
                     }
-                    parent = n;
-                    residual = false;
+                }
+                if parent != NOT_KEPT {
+                    g.nodes[parent as usize].add_sample(dw, w, st, true);
                 }
             }
-            if parent != NOT_KEPT && !residual {
-                let node = &mut g.nodes[parent as usize];
-                node.flat_div = node.flat_div.wrapping_add(dw);
-                node.flat = node.flat.wrapping_add(w);
+        } else {
+            g.nodes = infos.into_iter().map(|info| Node { info, ..Default::default() }).collect();
+            // Per-group walk, root to leaf, with "seen" stamps instead of sets.
+            let mut node_seen = vec![u32::MAX; g.nodes.len()];
+            let mut edge_seen: Vec<u32> = Vec::new();
+            for gi in 0..u.stacks.len() {
+                let (w, dw, st) = (u.w[gi], u.dw[gi], set_tags(gi));
+                let stamp = gi as u32;
+                let mut parent = NOT_KEPT;
+                let mut residual = false;
+                for &l in p.stacks.get(u.stacks[gi]).iter().rev() {
+                    let ids = &loc_infos[loc_start[l.idx()] as usize..loc_start[l.idx() + 1] as usize];
+                    let outermost = ids.len() - 1;
+                    for li in (0..ids.len()).rev() {
+                        let n = ids[li];
+                        if n == NOT_KEPT {
+                            residual = true;
+                            continue;
+                        }
+                        let nu = n as usize;
+                        if node_seen[nu] != stamp {
+                            node_seen[nu] = stamp;
+                            g.nodes[nu].add_sample(dw, w, st, false);
+                        }
+                        if with_edges && parent != NOT_KEPT && parent != n {
+                            let inline = li != outermost;
+                            let e = g.edge_between(&mut edge_index, parent, n, inline);
+                            if e >= edge_seen.len() {
+                                edge_seen.resize(e + 1, u32::MAX);
+                            }
+                            if edge_seen[e] != stamp {
+                                edge_seen[e] = stamp;
+                                g.edges[e].add(dw, w, residual, inline);
+                            }
+                        }
+                        parent = n;
+                        residual = false;
+                    }
+                }
+                if parent != NOT_KEPT && !residual {
+                    g.nodes[parent as usize].add_sample(dw, w, st, true);
+                }
             }
         }
         // selectNodesForGraph: drop empty (and, if asked, negative) nodes.
@@ -370,13 +565,57 @@ impl Graph {
             if o.drop_negative && (n.flat < 0 || (n.flat == 0 && n.cum < 0)) {
                 continue;
             }
-            n.printable = n.info.printable_name();
-            n.sprint = n.info.go_sprint();
             g.order.push(i);
         }
-        // Edges from dropped nodes stay in the maps, as in pprof: they still
-        // decide whether a live node is reached inline.
+        // Names of live nodes and of the nodes their edges reach (edges from
+        // dropped nodes stay in the maps, as in pprof: they still decide
+        // whether a live node is reached inline).
+        let mut named = vec![false; g.nodes.len()];
+        for &i in &g.order {
+            named[i] = true;
+            for &a in g.nodes[i].r#in.keys().chain(g.nodes[i].out.keys()) {
+                named[a] = true;
+            }
+        }
+        for (i, n) in g.nodes.iter_mut().enumerate() {
+            if named[i] {
+                n.printable = n.info.printable_name();
+                n.sprint = n.info.go_sprint();
+            }
+        }
         g
+    }
+
+    /// pprof's AddToEdgeDiv: creates the edge or adds to it.
+    #[allow(clippy::too_many_arguments)]
+    fn add_to_edge(
+        &mut self,
+        index: &mut FxHashMap<u64, u32>,
+        src: u32,
+        dest: u32,
+        dw: i64,
+        w: i64,
+        residual: bool,
+        inline: bool,
+    ) {
+        let e = self.edge_between(index, src, dest, inline);
+        self.edges[e].add(dw, w, residual, inline);
+    }
+
+    /// The edge from `src` to `dest`, created weightless if new (inline
+    /// until a non-inline path reaches it).
+    fn edge_between(&mut self, index: &mut FxHashMap<u64, u32>, src: u32, dest: u32, inline: bool) -> usize {
+        let key = ((src as u64) << 32) | dest as u64;
+        if let Some(&e) = index.get(&key) {
+            return e as usize;
+        }
+        let e = self.edges.len();
+        let (s, d) = (src as usize, dest as usize);
+        self.edges.push(Edge { src: s, dest: d, inline, alive: true, ..Default::default() });
+        self.nodes[s].out.insert(d, e);
+        self.nodes[d].r#in.insert(s, e);
+        index.insert(key, e as u32);
+        e
     }
 
     pub fn remove_edge(&mut self, e: usize) {
@@ -417,6 +656,96 @@ impl Graph {
             }
         }
         dropped
+    }
+
+    /// pprof's TrimLowFrequencyTags: keeps the tags whose |flat| or |cum|
+    /// reaches `cutoff`.
+    pub fn trim_low_frequency_tags(&mut self, cutoff: i64) {
+        for &i in &self.order {
+            let n = &mut self.nodes[i];
+            let keep = |t: &TagWeights| t.flat.wrapping_abs() >= cutoff || t.cum.wrapping_abs() >= cutoff;
+            n.label_tags.retain(|_, t| keep(t));
+            n.numeric_tags.retain(|_, t| keep(&t.w));
+        }
+    }
+
+    /// pprof's TrimTree: keeps the nodes of a call tree listed in `kept`
+    /// (by arena index); the children of a removed node hang from its parent
+    /// through residual edges (inline only if both edges were).
+    pub fn trim_tree(&mut self, kept: &[bool]) {
+        let old = std::mem::take(&mut self.order);
+        for cur in old {
+            if kept[cur] {
+                self.order.push(cur);
+                continue;
+            }
+            let outs: Vec<(usize, usize)> = self.nodes[cur].out.iter().map(|(&d, &e)| (d, e)).collect();
+            let parent = match self.nodes[cur].r#in.len() {
+                0 => {
+                    // A removed root: its children become roots.
+                    for (child, _) in outs {
+                        self.nodes[child].r#in.remove(&cur);
+                    }
+                    continue;
+                }
+                1 => *self.nodes[cur].r#in.keys().next().unwrap(),
+                // A tree node has one parent; anything else is left alone.
+                _ => continue,
+            };
+            let parent_edge_inline = self.nodes[parent].out.get(&cur).is_some_and(|&e| self.edges[e].inline);
+            self.nodes[parent].out.remove(&cur);
+            for (child, e) in outs {
+                self.nodes[child].r#in.remove(&cur);
+                self.nodes[child].r#in.insert(parent, e);
+                self.nodes[parent].out.insert(child, e);
+                let edge = &mut self.edges[e];
+                edge.src = parent;
+                edge.residual = true;
+                edge.inline = parent_edge_inline && edge.inline;
+            }
+        }
+        self.remove_redundant_edges();
+    }
+
+    /// pprof's RemoveRedundantEdges: drops residual edges whose destination
+    /// is reachable from their source another way, lightest first.
+    pub fn remove_redundant_edges(&mut self) {
+        for k in (0..self.order.len()).rev() {
+            let n = self.order[k];
+            let ins = self.sorted_in_edges(n);
+            for &e in ins.iter().rev() {
+                if !self.edges[e].residual {
+                    break;
+                }
+                if self.is_redundant_edge(e) {
+                    let (s, d) = (self.edges[e].src, self.edges[e].dest);
+                    self.nodes[s].out.remove(&d);
+                    self.nodes[d].r#in.remove(&s);
+                    self.edges[e].alive = false;
+                }
+            }
+        }
+    }
+
+    /// Whether `e.src` reaches `e.dest` without `e` (a walk up the in-edges).
+    fn is_redundant_edge(&self, e: usize) -> bool {
+        let (src, dest) = (self.edges[e].src, self.edges[e].dest);
+        let mut seen = crate::hash::FxHashSet::default();
+        seen.insert(dest);
+        let mut queue = std::collections::VecDeque::from([dest]);
+        while let Some(n) = queue.pop_front() {
+            for (&s, &ie) in &self.nodes[n].r#in {
+                if ie == e || seen.contains(&s) {
+                    continue;
+                }
+                if s == src {
+                    return true;
+                }
+                seen.insert(s);
+                queue.push_back(s);
+            }
+        }
+        false
     }
 
     pub fn sort(&mut self, order: NodeOrder) {
@@ -490,7 +819,7 @@ impl Graph {
         } else {
             score += self.edge_entropy(n.out.values(), n.flat);
         }
-        ((score * n.cum as f64) as i64).wrapping_add(n.flat)
+        go_int64(score * n.cum as f64).wrapping_add(n.flat)
     }
 
     fn edge_entropy<'a>(&self, edges: impl Iterator<Item = &'a usize> + Clone, self_w: i64) -> f64 {
@@ -541,6 +870,17 @@ impl Graph {
     }
 }
 
+/// Go's int64(f) on amd64: NaN and out-of-range values become the minimum
+/// int64 (Rust's `as` saturates instead). An entropy score is NaN when a
+/// node's negative flat weight cancels its out-edges in a diff.
+pub fn go_int64(f: f64) -> i64 {
+    if !(-9.223372036854775808e18..9.223372036854775807e18).contains(&f) {
+        i64::MIN
+    } else {
+        f as i64
+    }
+}
+
 /// pprof's ShortenFunctionName: drops package paths and C++/Java qualifiers
 /// for compact labels (flame graph, DOT).
 pub fn shorten_function_name(f: &str) -> String {
@@ -548,11 +888,11 @@ pub fn shorten_function_name(f: &str) -> String {
     static RES: OnceLock<[regex::Regex; 5]> = OnceLock::new();
     let [anon, gover, go, java, cpp] = RES.get_or_init(|| {
         [
-            regex::Regex::new(r"^\(anonymous namespace\)::").unwrap(),
-            regex::Regex::new(r"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$").unwrap(),
-            regex::Regex::new(r"^(?:[\w\-\.]+/)+(.+)").unwrap(),
-            regex::Regex::new(r"^(?:[a-z]\w*\.)*([A-Z][\w\$]*\.(?:<init>|[a-z][\w\$]*(?:\$\d+)?))(?:(?:\()|$)").unwrap(),
-            regex::Regex::new(r"^(?:[_a-zA-Z]\w*::)+(_*[A-Z]\w*::~?[_a-zA-Z]\w*(?:<.*>)?)").unwrap(),
+            crate::transform::go_regexp(r"^\(anonymous namespace\)::").unwrap(),
+            crate::transform::go_regexp(r"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$").unwrap(),
+            crate::transform::go_regexp(r"^(?:[\w\-\.]+/)+(.+)").unwrap(),
+            crate::transform::go_regexp(r"^(?:[a-z]\w*\.)*([A-Z][\w\$]*\.(?:<init>|[a-z][\w\$]*(?:\$\d+)?))(?:(?:\()|$)").unwrap(),
+            crate::transform::go_regexp(r"^(?:[_a-zA-Z]\w*::)+(_*[A-Z]\w*::~?[_a-zA-Z]\w*(?:<.*>)?)").unwrap(),
         ]
     });
     let f = anon.replace_all(f, "");

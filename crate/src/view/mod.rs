@@ -1,12 +1,19 @@
 //! Views: pure functions from a profile (and options) to what is shown.
 //! Each has a text renderer used by the CLI and by golden tests.
 
+pub mod callgrind;
+pub mod comments;
 pub mod compare;
+pub mod dot;
 pub mod export;
 pub mod findings;
 pub mod graph;
+pub mod peek;
 pub mod raw;
 pub mod report;
+pub mod tags;
 pub mod timefmt;
 pub mod top;
+pub mod traces;
+pub mod tree;
 pub mod units;

@@ -3,12 +3,15 @@
 //! granularity applied in pprof's order, the trimmed graph, the output unit
 //! and the header lines.
 
-use super::graph::{go_base, Graph, GraphOptions, NodeInfo, NodeOrder};
+use super::graph::{go_base, Graph, GraphOptions, GraphTags, NodeInfo, NodeOrder};
 use super::timefmt;
 use super::units;
 use crate::model::Profile;
+use crate::transform::filter::{self, Filters};
+use crate::transform::tagfilter::{num_label_units, NumLabelUnits};
 use crate::transform::{self, aggregate, Granularity, TransformError};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The report kinds of pprof's CLI that profdrop prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +25,7 @@ pub enum ReportKind {
     Raw,
     Dot,
     Comments,
+    Callgrind,
 }
 
 impl ReportKind {
@@ -36,6 +40,7 @@ impl ReportKind {
             "raw" => ReportKind::Raw,
             "dot" => ReportKind::Dot,
             "comments" => ReportKind::Comments,
+            "callgrind" => ReportKind::Callgrind,
             _ => return None,
         })
     }
@@ -50,6 +55,7 @@ impl ReportKind {
             ReportKind::Raw => "raw",
             ReportKind::Dot => "dot",
             ReportKind::Comments => "comments",
+            ReportKind::Callgrind => "callgrind",
         }
     }
 }
@@ -96,6 +102,23 @@ pub struct Options {
     pub tagignore: String,
     pub tagshow: String,
     pub taghide: String,
+    /// `call_tree`: graph reports draw one node per call path, not per function.
+    pub call_tree: bool,
+    /// `tagroot` / `tagleaf`: comma-separated label keys whose values become
+    /// pseudo frames at the root / leaf of every stack.
+    pub tagroot: String,
+    pub tagleaf: String,
+    /// The regexp of the `peek` report: the nodes whose callers and callees it shows.
+    pub peek: String,
+    /// `trim_path`: prefixes (`:`-separated) cut from source file names.
+    pub trim_path: String,
+    /// `source_path`: where sources live (`:`-separated); without
+    /// `trim_path`, file names are cut up to the base name of an entry.
+    pub source_path: String,
+    /// `tags` as pprof since 2023 prints it (each key's total and every
+    /// percentage relative to the profile total); Go 1.19's pprof, the
+    /// default, prints them relative to the key's own total.
+    pub tags_of_total: bool,
 }
 
 impl Default for Options {
@@ -125,6 +148,13 @@ impl Default for Options {
             tagignore: String::new(),
             tagshow: String::new(),
             taghide: String::new(),
+            call_tree: false,
+            tagroot: String::new(),
+            tagleaf: String::new(),
+            peek: String::new(),
+            trim_path: String::new(),
+            source_path: String::new(),
+            tags_of_total: false,
         }
     }
 }
@@ -149,17 +179,20 @@ impl Options {
         .collect()
     }
 
-    fn has_focus_filters(&self) -> bool {
-        !(self.focus.is_empty()
-            && self.ignore.is_empty()
-            && self.hide.is_empty()
-            && self.show.is_empty()
-            && self.show_from.is_empty()
-            && self.prune_from.is_empty()
-            && self.tagfocus.is_empty()
-            && self.tagignore.is_empty()
-            && self.tagshow.is_empty()
-            && self.taghide.is_empty())
+    /// The filter expressions, for `transform::filter::apply`.
+    pub fn filters(&self) -> Filters {
+        Filters {
+            focus: self.focus.clone(),
+            ignore: self.ignore.clone(),
+            hide: self.hide.clone(),
+            show: self.show.clone(),
+            show_from: self.show_from.clone(),
+            prune_from: self.prune_from.clone(),
+            tagfocus: self.tagfocus.clone(),
+            tagignore: self.tagignore.clone(),
+            tagshow: self.tagshow.clone(),
+            taghide: self.taghide.clone(),
+        }
     }
 }
 
@@ -176,7 +209,7 @@ fn command_overrides(kind: ReportKind, o: &Options) -> Options {
             o.nodecount.get_or_insert(80);
         }
     }
-    if kind == ReportKind::Raw {
+    if matches!(kind, ReportKind::Raw | ReportKind::Callgrind) {
         trim = false;
         o.granularity = Granularity::Addresses;
         o.noinlines = false;
@@ -205,8 +238,15 @@ pub struct Report {
     /// The unit values are printed in (resolved from "minimum" by `select_output_unit`).
     pub output_unit: String,
     pub ratio: f64,
-    /// Which filters matched nothing (for the page to say so).
+    /// Which filters matched nothing, by option name ("focus", "tagignore"...),
+    /// for the page to say so; `filter::unmatched_message` words them as pprof.
     pub unmatched: Vec<String>,
+    /// What pprof writes to stderr while preparing the report: notes on tag
+    /// filters read as ranges, numeric labels with several units, and the
+    /// filters that matched nothing, in pprof's order.
+    pub notes: Vec<String>,
+    /// Units of the numeric labels (pprof's NumLabelUnits), before filtering.
+    pub num_label_units: NumLabelUnits,
     /// Render `Time:` in UTC rather than the local zone.
     pub utc: bool,
 }
@@ -252,10 +292,27 @@ pub fn compute_total(p: &Profile, index: usize, mean_divisor: Option<usize>) -> 
     }
 }
 
-/// pprof's trimPath without a configured trim path: only the /proc/self/cwd prefixes.
-fn trim_path(path: &str) -> &str {
-    for prefix in ["/proc/self/cwd/./", "/proc/self/cwd/"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
+/// pprof's trimPath: with no `trim_path`, the first `source_path` entry
+/// whose base name appears as a directory in `path` cuts everything up to
+/// it; then the `trim_path` prefixes and `/proc/self/cwd/` are removed.
+fn trim_path<'a>(path: &'a str, trim: &str, search: &str) -> &'a str {
+    let list = |s: &str| -> Vec<String> { if s.is_empty() { Vec::new() } else { s.split(':').map(str::to_string).collect() } };
+    if trim.is_empty() {
+        for dir in list(search) {
+            let want = format!("/{}/", go_base(&dir));
+            if let Some(found) = path.find(&want) {
+                return &path[found + want.len()..];
+            }
+        }
+    }
+    let mut prefixes = list(trim);
+    prefixes.push("/proc/self/cwd/./".into());
+    prefixes.push("/proc/self/cwd/".into());
+    for mut prefix in prefixes {
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        if let Some(rest) = path.strip_prefix(prefix.as_str()) {
             return rest;
         }
     }
@@ -269,9 +326,28 @@ impl Report {
     pub fn new(p: &Profile, kind: ReportKind, options: &Options) -> Result<Report, TransformError> {
         let o = command_overrides(kind, options);
         let mut unmatched = Vec::new();
-        let mut prof = p.clone();
+        let mut notes = Vec::new();
+        // Reports that list samples show them as pprof holds them after
+        // loading: merged by stack and labels, in first-seen order.
+        let mut prof = if matches!(kind, ReportKind::Traces | ReportKind::Raw) {
+            transform::merge(&[p])?
+        } else {
+            p.clone()
+        };
+        let units = num_label_units(&prof);
+        notes.extend(units.messages());
+        if !o.tagroot.is_empty() || !o.tagleaf.is_empty() {
+            let split = |s: &str| s.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            let (q, rootm, leafm) = transform::labelnodes::add_label_nodes(&prof, &split(&o.tagroot), &split(&o.tagleaf), &o.unit);
+            prof = q;
+            for (set, matched, name) in [(&o.tagroot, rootm, "TagRoot"), (&o.tagleaf, leafm, "TagLeaf")] {
+                if !set.is_empty() && !matched {
+                    notes.push(format!("{name} expression matched no samples"));
+                }
+            }
+        }
         if o.relative_percentages {
-            prof = apply_filters(&prof, &o, &mut unmatched)?;
+            prof = apply_filters(prof, &o, &units, &mut unmatched, &mut notes)?;
         }
         let index = transform::sample_index(&prof, &o.sample_index)?;
         let mean_divisor = if o.mean { Some(0) } else { None };
@@ -285,13 +361,14 @@ impl Report {
         let sample_unit = prof.sample_type_unit(index).to_lowercase();
         let total = compute_total(&prof, index, mean_divisor);
         if !o.relative_percentages {
-            prof = apply_filters(&prof, &o, &mut unmatched)?;
+            prof = apply_filters(prof, &o, &units, &mut unmatched, &mut notes)?;
         }
         prof = aggregate(&prof, o.granularity, o.noinlines);
-        if prof.functions.iter().any(|f| trim_path(prof.str(f.filename)).len() != prof.str(f.filename).len()) {
+        let trim = |f: &str| trim_path(f, &o.trim_path, &o.source_path).len() != f.len();
+        if prof.functions.iter().any(|f| trim(prof.str(f.filename))) {
             for i in 0..prof.functions.len() {
                 let name = prof.str(prof.functions[i].filename).to_string();
-                let trimmed = trim_path(&name).to_string();
+                let trimmed = trim_path(&name, &o.trim_path, &o.source_path).to_string();
                 prof.functions[i].filename = prof.strings.intern(&trimmed);
             }
         }
@@ -307,18 +384,42 @@ impl Report {
             sample_type,
             sample_unit,
             unmatched,
+            notes,
+            num_label_units: units,
             utc: false,
         })
+    }
+
+    /// Whether graph nodes are per call path (`call_tree`, honoured by graph
+    /// reports only, as in pprof).
+    pub fn call_tree(&self) -> bool {
+        self.options.call_tree && matches!(self.kind, ReportKind::Dot | ReportKind::Callgrind)
     }
 
     pub fn graph_options(&self) -> GraphOptions {
         GraphOptions {
             sample_index: self.sample_index,
             mean_divisor: self.mean_divisor,
-            obj_names: matches!(self.kind, ReportKind::Raw),
+            obj_names: matches!(self.kind, ReportKind::Raw | ReportKind::Callgrind),
             orig_fn_names: false,
             drop_negative: self.options.drop_negative,
+            call_tree: self.call_tree(),
+            tags: None,
         }
+    }
+
+    /// The node tags of a graph report, as pprof's report.newGraph makes
+    /// them: string labels except `pprof::base`, and the numeric `bytes`
+    /// label only, formatted in the configured output unit.
+    pub fn graph_tags(&self) -> GraphTags {
+        let bytes_unit = self.num_label_units.unit("bytes").to_string();
+        let unit = self.options.unit.clone();
+        GraphTags::build(
+            &self.prof,
+            |k| k != "pprof::base",
+            |k| (k == "bytes").then(|| bytes_unit.clone()),
+            |v, u| units::scaled_label(v, u, &unit),
+        )
     }
 
     /// pprof's formatValue: ratio applied, scaled to the output unit.
@@ -331,15 +432,29 @@ impl Report {
         Graph::build(&self.prof, &self.graph_options(), kept)
     }
 
-    /// pprof's newTrimmedGraph (for non-call-tree reports). pprof rebuilds the
-    /// graph after each trimming step; since a kept node's weights do not
-    /// depend on which other nodes are kept, the kept set is decided on a
-    /// nodes-only graph and the graph with edges is built once, for it.
+    /// pprof's newTrimmedGraph. pprof rebuilds the graph after each trimming
+    /// step; since a kept node's weights do not depend on which other nodes
+    /// are kept, the kept set is decided on a nodes-only graph where the
+    /// order allows it, and the graph with edges is built once, for it.
     pub fn trimmed_graph(&self) -> TrimmedGraph {
         let o = &self.options;
         let visual = self.kind == ReportKind::Dot;
-        let go = self.graph_options();
-        let mut g = Graph::build_nodes(&self.prof, &go, None);
+        let mut go = self.graph_options();
+        if visual {
+            go.tags = Some(Arc::new(self.graph_tags()));
+        }
+        if go.call_tree {
+            return self.trimmed_tree(&go, visual);
+        }
+        let order = if visual {
+            NodeOrder::Entropy
+        } else if o.cum {
+            NodeOrder::CumName
+        } else {
+            NodeOrder::FlatName
+        };
+        let nodes_only = GraphOptions { tags: None, ..go.clone() };
+        let mut g = Graph::build_nodes(&self.prof, &nodes_only, None);
         let (total_value, _) = g.sum();
         let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
         let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
@@ -354,6 +469,57 @@ impl Report {
             }
         }
         let orig_count = g.order.len();
+        let nodecount = o.nodecount.unwrap_or(0);
+        // The graph of the kept nodes once trimmed edges and tags ran over it.
+        let mut pretrimmed: Option<Graph> = None;
+        if nodecount > 0 {
+            // The entropy order needs edges; the others only weights and names.
+            if visual {
+                g = Graph::build(&self.prof, &go, kept.as_ref());
+            }
+            g.sort(order);
+            g.trim_low_frequency_tags(node_cutoff);
+            if visual {
+                g.trim_low_frequency_edges(edge_cutoff);
+            }
+            let top = self.select_top_nodes(&g, nodecount, visual);
+            if top.len() != g.order.len() {
+                kept = Some(top.iter().map(|&n| g.nodes[n].info.clone()).collect());
+            } else {
+                pretrimmed = Some(g);
+            }
+        }
+        let (mut g, dropped_edges) = match pretrimmed {
+            // pprof trims edges before selecting the top nodes and again
+            // after; only the second trim is reported, and it finds nothing
+            // unless the graph was rebuilt in between.
+            Some(mut g) if visual => {
+                g.trim_low_frequency_edges(edge_cutoff);
+                (g, 0)
+            }
+            Some(_) => {
+                let mut g = Graph::build(&self.prof, &go, kept.as_ref());
+                g.sort(order);
+                g.trim_low_frequency_edges(edge_cutoff);
+                (g, 0)
+            }
+            None => {
+                let mut g = Graph::build(&self.prof, &go, kept.as_ref());
+                g.sort(order);
+                let dropped = g.trim_low_frequency_edges(edge_cutoff);
+                (g, dropped)
+            }
+        };
+        g.trim_low_frequency_tags(node_cutoff);
+        if visual {
+            g.remove_redundant_edges();
+        }
+        TrimmedGraph { graph: g, orig_count, dropped_nodes, dropped_edges }
+    }
+
+    /// newTrimmedGraph for `call_tree`: trimming cuts the tree itself.
+    fn trimmed_tree(&self, go: &GraphOptions, visual: bool) -> TrimmedGraph {
+        let o = &self.options;
         let order = if visual {
             NodeOrder::Entropy
         } else if o.cum {
@@ -361,37 +527,51 @@ impl Report {
         } else {
             NodeOrder::FlatName
         };
-        let nodecount = o.nodecount.unwrap_or(0);
-        let mut trimmed_by_count = false;
-        if nodecount > 0 {
-            // The entropy order needs edges; the others only weights and names.
-            if visual {
-                g = Graph::build(&self.prof, &go, kept.as_ref());
+        let mut g = Graph::build(&self.prof, go, None);
+        let (total_value, _) = g.sum();
+        let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
+        let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
+        let mut dropped_nodes = 0;
+        let mask = |g: &Graph, keep: &[usize]| {
+            let mut m = vec![false; g.nodes.len()];
+            for &i in keep {
+                m[i] = true;
             }
-            g.sort(order);
-            let top = self.select_top_nodes(&g, nodecount, visual);
-            if top.len() != g.order.len() {
-                kept = Some(top);
-                trimmed_by_count = true;
+            m
+        };
+        if node_cutoff > 0 {
+            let above: Vec<usize> =
+                g.order.iter().copied().filter(|&i| g.nodes[i].cum.wrapping_abs() >= node_cutoff).collect();
+            if above.len() != g.order.len() {
+                dropped_nodes = g.order.len() - above.len();
+                let m = mask(&g, &above);
+                g.trim_tree(&m);
             }
         }
-        let mut g = Graph::build(&self.prof, &go, kept.as_ref());
+        let orig_count = g.order.len();
         g.sort(order);
-        // pprof trims edges before selecting the top nodes and again after;
-        // only the second trim is reported, and it finds nothing unless the
-        // graph was rebuilt in between.
-        let mut dropped_edges = 0;
-        if nodecount > 0 && !trimmed_by_count {
+        let nodecount = o.nodecount.unwrap_or(0);
+        if nodecount > 0 {
+            g.trim_low_frequency_tags(node_cutoff);
             g.trim_low_frequency_edges(edge_cutoff);
-        } else {
-            dropped_edges = g.trim_low_frequency_edges(edge_cutoff);
+            let top = self.select_top_nodes(&g, nodecount, visual);
+            if top.len() != g.order.len() {
+                let m = mask(&g, &top);
+                g.trim_tree(&m);
+                g.sort(order);
+            }
+        }
+        g.trim_low_frequency_tags(node_cutoff);
+        let dropped_edges = g.trim_low_frequency_edges(edge_cutoff);
+        if visual {
+            g.remove_redundant_edges();
         }
         TrimmedGraph { graph: g, orig_count, dropped_nodes, dropped_edges }
     }
 
-    /// pprof's selectTopNodes. In visual mode each node also counts the tag
-    /// boxes drawn beside it; graph reports extend this through `tag_count`.
-    fn select_top_nodes(&self, g: &Graph, max: usize, visual: bool) -> HashSet<NodeInfo> {
+    /// pprof's selectTopNodes: the first `max` nodes in order. In visual mode
+    /// each node also counts the tag boxes drawn beside it.
+    fn select_top_nodes(&self, g: &Graph, max: usize, visual: bool) -> Vec<usize> {
         let mut max = max;
         if visual {
             let mut count = 0;
@@ -404,12 +584,12 @@ impl Report {
                 }
             }
         }
-        g.order.iter().take(max).map(|&n| g.nodes[n].info.clone()).collect()
+        g.order.iter().take(max).copied().collect()
     }
 
     /// Tag boxes of node `n` in a graph report (label and numeric tags with flat weight).
-    fn tag_count(&self, _n: usize, _g: &Graph) -> usize {
-        0
+    pub fn tag_count(&self, n: usize, g: &Graph) -> usize {
+        g.nodes[n].count_tags()
     }
 
     /// pprof's selectOutputUnit for `unit=minimum`.
@@ -439,7 +619,7 @@ impl Report {
         let (_, min_unit) = units::scale(min_value, &self.sample_unit, "minimum");
         let (_, max_unit) = units::scale(max_value, &self.sample_unit, "minimum");
         let mut unit = min_unit.clone();
-        if min_unit != max_unit && min_value.wrapping_mul(100) < max_value {
+        if min_unit != max_unit && min_value.wrapping_mul(100) < max_value && self.kind != ReportKind::Callgrind {
             unit = units::scale(min_value.wrapping_mul(100), &self.sample_unit, "minimum").1;
         }
         self.output_unit = if unit.is_empty() { self.sample_unit.clone() } else { unit };
@@ -551,10 +731,19 @@ fn dropped_label(d: usize, what: &str, by: &str, value: &str) -> String {
 }
 
 /// Applies focus/ignore/hide/show/show_from/prune_from and the tag filters
-/// in pprof's order, recording filters that matched nothing.
-pub fn apply_filters(p: &Profile, o: &Options, _unmatched: &mut Vec<String>) -> Result<Profile, TransformError> {
-    if !o.has_focus_filters() {
-        return Ok(p.clone());
+/// in pprof's order, recording the filters that matched nothing.
+pub fn apply_filters(
+    p: Profile,
+    o: &Options,
+    units: &NumLabelUnits,
+    unmatched: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Result<Profile, TransformError> {
+    let (q, outcome) = filter::apply(p, &o.filters(), units)?;
+    notes.extend(outcome.notes);
+    for name in outcome.unmatched {
+        notes.push(filter::unmatched_message(name));
+        unmatched.push(name.to_string());
     }
-    Err(TransformError("filters are not available in this build".into()))
+    Ok(q)
 }

@@ -71,34 +71,42 @@ pub fn pprof_commands() -> Vec<PprofCommand> {
     let mut out = Vec::new();
     for line in tsv.lines().filter(|l| !l.trim().is_empty()) {
         let (output, command) = line.split_once('\t').expect("OUTPUT<TAB>COMMAND");
-        let words = shell_words(command);
-        assert_eq!(&words[..3], ["go", "tool", "pprof"], "{command}");
-        let mut report = String::new();
-        let mut options = Vec::new();
-        let mut files = Vec::new();
-        for w in &words[3..] {
-            if let Some(flag) = w.strip_prefix('-') {
-                let (name, value) = match flag.split_once('=') {
-                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                    None => (flag.to_string(), None),
-                };
-                if report.is_empty() && value.is_none() && is_report(&name) {
-                    report = name;
-                } else {
-                    options.push((name, value));
-                }
-            } else {
-                files.push(w.clone());
-            }
-        }
-        out.push(PprofCommand { output: output.to_string(), command: command.to_string(), report, options, files });
+        out.push(parse_command(output, command));
     }
     out
 }
 
+/// One `go tool pprof` command line, split into report, options and files.
+pub fn parse_command(output: &str, command: &str) -> PprofCommand {
+    let words = shell_words(command);
+    assert_eq!(&words[..3], ["go", "tool", "pprof"], "{command}");
+    let mut report = String::new();
+    let mut options = Vec::new();
+    let mut files = Vec::new();
+    for w in &words[3..] {
+        if let Some(flag) = w.strip_prefix('-') {
+            let (name, value) = match flag.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (flag.to_string(), None),
+            };
+            if report.is_empty() && value.is_none() && is_report(&name) {
+                report = name;
+            } else if report.is_empty() && name == "peek" {
+                // pprof's `-peek=RE` is the report `peek` with its regexp as `--peek=RE`.
+                report = name.clone();
+                options.push((name, value));
+            } else {
+                options.push((name, value));
+            }
+        } else {
+            files.push(w.clone());
+        }
+    }
+    PprofCommand { output: output.to_string(), command: command.to_string(), report, options, files }
+}
+
 pub fn is_report(name: &str) -> bool {
-    matches!(name, "top" | "text" | "tree" | "peek" | "traces" | "tags" | "raw" | "dot" | "comments")
-        || name.starts_with("peek")
+    matches!(name, "top" | "text" | "tree" | "peek" | "traces" | "tags" | "raw" | "dot" | "comments" | "callgrind")
 }
 
 /// The profdrop CLI arguments for a pprof command (flags mapped mechanically).
