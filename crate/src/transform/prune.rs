@@ -27,7 +27,7 @@ pub fn simplify_func(name: &str) -> &str {
 }
 
 fn anchored(re: &str) -> Result<Regex, TransformError> {
-    Regex::new(&format!("^({re})$")).map_err(|e| TransformError(format!("failed to compile regexp {re}: {e}")))
+    super::go_regexp(&format!("^({re})$")).map_err(|e| TransformError(format!("failed to compile regexp {re}: {e}")))
 }
 
 /// pprof's RemoveUninteresting: applies the profile's drop_frames/keep_frames.
