@@ -192,7 +192,7 @@ pub struct Graph {
 }
 
 /// Node identity per location line, computed once per location.
-fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOptions) -> NodeInfo {
+pub fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOptions) -> NodeInfo {
     let objfile = match loc.mapping {
         Some(m) => p.str(p.mappings[m.idx()].file).to_string(),
         None => String::new(),
