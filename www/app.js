@@ -38,8 +38,11 @@ const viewError = h('div', { class: 'view-error', role: 'alert', hidden: true })
 const viewBody = h('div', { class: 'view-body' });
 viewEl.append(viewError, viewBody);
 
-/** Figures the benchmark reads: when loading started, when a view last finished, when the state last changed. */
-const timings = { start: 0, rendered: 0, action: 0, firstRendered: 0 };
+/**
+ * Figures the benchmark and tests read: when loading started, when a view last finished rendering,
+ * when the state last changed, and when the page last settled (rendered or showed an error).
+ */
+const timings = { start: 0, rendered: 0, action: 0, firstRendered: 0, settled: 0 };
 let current = null;
 let searchPattern = '';
 let detailsKey = '';
@@ -61,6 +64,7 @@ const ctx = {
   searchStatus: (msg) => fill($('search-status'), msg),
   rendered: () => {
     timings.rendered = performance.now();
+    timings.settled = timings.rendered;
     if (!timings.firstRendered) timings.firstRendered = timings.rendered;
     let changed = false;
     for (const e of files.entries) if (e.stage === 'aggregating') { e.stage = null; changed = true; }
@@ -116,6 +120,7 @@ function showError(err) {
     ? h('button', { type: 'button', onclick: () => location.reload() }, 'Reload')
     : null);
   viewError.hidden = false;
+  timings.settled = performance.now();
   for (const e of files.entries) if (e.stage === 'aggregating') e.stage = null;
   renderFiles();
 }
@@ -193,7 +198,7 @@ async function open(inputs) {
     if (!last) { refresh(); return; }
     next = [last.name];
   }
-  for (const e of files.active(next)) if (loaded.includes(e)) e.stage = 'aggregating';
+  for (const e of files.active(next)) if (loaded.includes(e)) files.setStage(e, 'aggregating');
   if (next === s.files) refresh();
   else state.update({ files: next, sampleType: validSampleType(s, files.active(next)[0]) });
 }
@@ -252,4 +257,4 @@ state.subscribe(() => { timings.action = performance.now(); refresh(); });
 refresh();
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => current && current.inst, timings, query };
+window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog };

@@ -42,7 +42,7 @@ import workerSource from 'profdrop:worker-source';
 /**
  * @typedef {Header & {node: number, more: number, ids: Uint32Array, name: StrCol, inline: Uint8Array,
  *   has_children: Uint8Array, matched: Uint8Array, total: Float64Array, self: Float64Array,
- *   total_text: StrCol, total_pct: StrCol, self_text: StrCol, parent: {total: number, total_text: string}}} TreeChildren
+ *   total_text: StrCol, total_pct: StrCol, self_text: StrCol, parent: {total: number, self: number, total_text: string}}} TreeChildren
  */
 /**
  * @typedef {{name: string, weight: number, weight_text: string, pct: string, inline: boolean, residual: boolean}} PeekEdge

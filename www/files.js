@@ -13,6 +13,8 @@ const STAGES = ['reading', 'inflating', 'decoding', 'aggregating'];
 
 /** @type {Entry[]} */
 export const entries = [];
+/** Every stage each file went through, in order: [name, stage] (for tests and the benchmark). */
+export const stageLog = [];
 let nextKey = 1;
 
 /** Loaded entries whose name is in `names`. */
@@ -38,12 +40,13 @@ export async function add(inputs, onChange) {
     entries.push(e);
     return e;
   });
+  for (const e of added) stageLog.push([e.name, 'reading']);
   onChange();
   for (const [i, f] of inputs.entries()) {
     const e = added[i];
     try {
       const buffer = await f.read();
-      e.summary = await engine.load(f.name, buffer, (stage) => { e.stage = stage; onChange(); });
+      e.summary = await engine.load(f.name, buffer, (stage) => { setStage(e, stage); onChange(); });
     } catch (err) {
       e.error = err.message;
     }
@@ -51,6 +54,11 @@ export async function add(inputs, onChange) {
     onChange();
   }
   return added.filter((e) => e.summary);
+}
+
+export function setStage(e, stage) {
+  e.stage = stage;
+  if (stage) stageLog.push([e.name, stage]);
 }
 
 export async function remove(entry) {

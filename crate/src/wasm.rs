@@ -558,6 +558,7 @@ impl Session {
         set(&o, "self_text", col(&|c| rpt.format_value(t.self_value[c as usize])));
         let root = Object::new();
         set(&root, "total", t.total[node as usize] as f64);
+        set(&root, "self", t.self_value[node as usize] as f64);
         set(&root, "total_text", JsValue::from_str(&rpt.format_value(t.total[node as usize])));
         set(&o, "parent", root);
         Ok(o.into())

@@ -102,11 +102,11 @@ export function cliTop(args) {
   return r.stdout;
 }
 
-/** Waits until the shown view finished rendering after `action` (the page's own hook). */
+/** Waits until the shown view finished rendering (or showed an error) after `action` (the page's own hook). */
 export async function settled(page, action) {
-  const before = await page.evaluate(() => window.profdrop.timings.rendered);
+  const before = await page.evaluate(() => window.profdrop.timings.settled);
   await action();
-  await page.waitForFunction((b) => window.profdrop.timings.rendered > b, before);
+  await page.waitForFunction((b) => window.profdrop.timings.settled > b, before, { timeout: 20_000 });
 }
 
 export { expect };

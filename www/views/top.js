@@ -44,27 +44,48 @@ export function create(ctx) {
 
   const name = (i) => engine.str(data.name, i);
 
+  // Rows are kept while they stay in the window, so scrolling moves nodes
+  // rather than rebuilding them (and a row being clicked stays the same node).
+  let cache = new Map();
+  const spacerTop = h('tr', { class: 'spacer', 'aria-hidden': 'true' });
+  const spacerBottom = h('tr', { class: 'spacer', 'aria-hidden': 'true' });
+
+  function makeRow(k) {
+    const i = shown[k];
+    const n = name(i);
+    return h('tr', { class: 'row', 'data-k': k, 'aria-rowindex': k + 2 },
+      h('td', { class: 'num' }, engine.str(data.flat_text, i)),
+      h('td', { class: 'num' }, engine.str(data.flat_pct, i)),
+      h('td', { class: 'num' }, engine.str(data.sum_pct, i)),
+      h('td', { class: 'num' }, engine.str(data.cum_text, i)),
+      h('td', { class: 'num' }, engine.str(data.cum_pct, i)),
+      h('td', { class: 'name', title: n }, n, data.inline[i] ? h('span', { class: 'inl' }, INLINE[data.inline[i]]) : null));
+  }
+
   function draw() {
     if (!data) return;
     const height = scroller.clientHeight || 600;
     const first = Math.max(0, Math.floor(scroller.scrollTop / ROW) - OVERSCAN);
     const last = Math.min(shown.length, Math.ceil((scroller.scrollTop + height) / ROW) + OVERSCAN);
     const sel = ctx.state().selection;
+    const next = new Map();
     const rows = [];
-    if (first > 0) rows.push(h('tr', { class: 'spacer', style: `height:${first * ROW}px`, 'aria-hidden': 'true' }));
     for (let k = first; k < last; k++) {
-      const i = shown[k];
-      const n = name(i);
-      rows.push(h('tr', { class: `row${n === sel ? ' selected' : ''}${k === cursor ? ' cursor' : ''}`, 'data-k': k, 'aria-rowindex': k + 2 },
-        h('td', { class: 'num' }, engine.str(data.flat_text, i)),
-        h('td', { class: 'num' }, engine.str(data.flat_pct, i)),
-        h('td', { class: 'num' }, engine.str(data.sum_pct, i)),
-        h('td', { class: 'num' }, engine.str(data.cum_text, i)),
-        h('td', { class: 'num' }, engine.str(data.cum_pct, i)),
-        h('td', { class: 'name', title: n }, n, data.inline[i] ? h('span', { class: 'inl' }, INLINE[data.inline[i]]) : null)));
+      const tr = cache.get(k) || makeRow(k);
+      tr.classList.toggle('selected', name(shown[k]) === sel);
+      tr.classList.toggle('cursor', k === cursor);
+      next.set(k, tr);
+      rows.push(tr);
     }
-    if (last < shown.length) rows.push(h('tr', { class: 'spacer', style: `height:${(shown.length - last) * ROW}px`, 'aria-hidden': 'true' }));
-    fill(tbody, rows);
+    cache = next;
+    spacerTop.style.height = `${first * ROW}px`;
+    spacerBottom.style.height = `${(shown.length - last) * ROW}px`;
+    tbody.replaceChildren(...(first > 0 ? [spacerTop] : []), ...rows, ...(last < shown.length ? [spacerBottom] : []));
+  }
+
+  /** Forget rendered rows (the data or the rows shown changed). */
+  function reset() {
+    cache = new Map();
   }
 
   let pending = false;
@@ -132,6 +153,7 @@ export function create(ctx) {
       shown = Uint32Array.from(v);
       ctx.searchStatus(`${v.length} of ${data.rows} rows match`);
     }
+    reset();
     cursor = -1;
     scroller.scrollTop = 0;
     count.textContent = `${shown.length} rows`;
@@ -156,6 +178,7 @@ export function create(ctx) {
       ctx.header(data);
       labels.textContent = data.labels.join('\n');
       searchKey = '';
+      reset();
       shown = Uint32Array.from({ length: data.rows }, (_, i) => i);
       cursor = -1;
       count.textContent = `${data.rows} rows`;

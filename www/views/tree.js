@@ -37,7 +37,7 @@ export function create(ctx) {
       const li = h('li', {
         role: 'treeitem', tabindex: '-1', 'aria-level': level, 'aria-expanded': has ? 'false' : null,
         class: `${r.matched[k] ? 'match' : ''}${name === sel ? ' selected' : ''}`,
-        dataset: { node: r.ids[k], name },
+        dataset: { node: r.ids[k], name, total: r.total[k], self: r.self[k] },
       },
       h('div', { class: 'tree-row', style: `--level:${level - 1}` },
         h('span', { class: 'twisty', 'aria-hidden': 'true' }, has ? '▸' : ''),
@@ -69,8 +69,14 @@ export function create(ctx) {
     li.querySelector('.twisty').textContent = '▾';
     const ul = h('ul', { role: 'group' });
     li.append(ul);
-    await open(ul, Number(li.dataset.node), Number(li.getAttribute('aria-level')) + 1);
+    const p = open(ul, Number(li.dataset.node), Number(li.getAttribute('aria-level')) + 1);
+    loading.set(li, p);
+    await p;
+    loading.delete(li);
   }
+
+  /** Children being fetched, by tree item: the keyboard waits for them. */
+  const loading = new Map();
 
   const visible = () => [...root.querySelectorAll('li[role=treeitem]')].filter((x) => x.offsetParent !== null);
   function focusItem(li) {
@@ -93,7 +99,7 @@ export function create(ctx) {
     e.preventDefault();
     ctx.menu(e.pageX, e.pageY, li.dataset.name);
   });
-  root.addEventListener('keydown', (e) => {
+  root.addEventListener('keydown', async (e) => {
     const li = e.target.closest('li[role=treeitem]');
     if (!li) return;
     const items = visible();
@@ -105,7 +111,10 @@ export function create(ctx) {
     else if (e.key === 'ArrowRight') {
       e.preventDefault();
       if (li.getAttribute('aria-expanded') === 'false') toggle(li, true);
-      else if (li.getAttribute('aria-expanded') === 'true') focusItem(li.querySelector(':scope > ul > li[role=treeitem]'));
+      else if (li.getAttribute('aria-expanded') === 'true') {
+        await loading.get(li);
+        focusItem(li.querySelector(':scope > ul > li[role=treeitem]'));
+      }
     } else if (e.key === 'ArrowLeft') {
       e.preventDefault();
       if (li.getAttribute('aria-expanded') === 'true') toggle(li, false);
@@ -126,6 +135,8 @@ export function create(ctx) {
     const r = await open(root, 0, 1);
     if (!r) return;
     ctx.header(r);
+    root.dataset.total = r.parent.total;
+    root.dataset.self = r.parent.self;
     const first = root.querySelector('li[role=treeitem]');
     if (first) first.setAttribute('tabindex', '0');
     // Open the heaviest path while one child carries most of its parent.
