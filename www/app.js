@@ -42,7 +42,7 @@ viewEl.append(viewError, viewBody);
  * Figures the benchmark and tests read: when loading started, when a view last finished rendering,
  * when the state last changed, and when the page last settled (rendered or showed an error).
  */
-const timings = { start: 0, rendered: 0, action: 0, firstRendered: 0, settled: 0 };
+const timings = { start: 0, rendered: 0, action: 0, firstRendered: 0, settled: 0, warm: 0 };
 let current = null;
 let searchPattern = '';
 let detailsKey = '';
@@ -184,7 +184,7 @@ async function remove(entry) {
   }
 }
 
-/** @param {{name: string, size: number, read: () => Promise<ArrayBuffer>}[]} inputs */
+/** @param {{name: string, blob: Blob}[]} inputs */
 async function open(inputs) {
   if (!inputs.length) return;
   timings.start = performance.now();
@@ -205,7 +205,7 @@ async function open(inputs) {
 
 // Loading: the dialog, drop anywhere, the bundled example.
 $('file-input').addEventListener('change', (e) => {
-  const picked = [...e.target.files].map((f) => ({ name: f.name, size: f.size, read: () => f.arrayBuffer() }));
+  const picked = [...e.target.files].map((f) => ({ name: f.name, blob: f }));
   e.target.value = '';
   open(picked);
 });
@@ -225,10 +225,10 @@ document.addEventListener('drop', (e) => {
   dragDepth = 0;
   overlay.hidden = true;
   const dropped = [...(e.dataTransfer ? e.dataTransfer.files : [])];
-  open(dropped.map((f) => ({ name: f.name, size: f.size, read: () => f.arrayBuffer() })));
+  open(dropped.map((f) => ({ name: f.name, blob: f })));
 });
 $('load-example').addEventListener('click', () => {
-  open(examples.map((x) => ({ name: x.name, size: x.bytes.length, read: async () => x.bytes.slice().buffer })));
+  open(examples.map((x) => ({ name: x.name, blob: new Blob([x.bytes]) })));
 });
 
 // Search: "/" focuses it; typing searches the current view.
@@ -253,8 +253,10 @@ document.addEventListener('keydown', (e) => {
 
 controls.init();
 menu.init();
+engine.warmup(examples.find((x) => x.name === 'heap_t1.pb.gz').bytes)
+  .then(() => { timings.warm = performance.now(); }, () => {});
 state.subscribe(() => { timings.action = performance.now(); refresh(); });
 refresh();
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog };
+window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory };

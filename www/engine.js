@@ -90,18 +90,34 @@ function call(method, args, { transfer = [], onStage } = {}) {
   });
 }
 
+/**
+ * Warms the engine up on a small profile (see worker.js); loads queued
+ * behind it wait for it.
+ */
+export function warmup(bytes, rounds = 40) {
+  const copy = bytes.slice().buffer;
+  return call('warmup', [copy, rounds], { transfer: [copy] });
+}
+
+/** The engine's wasm memory size in bytes (for the benchmark). */
+export function memory() {
+  return call('memory', []);
+}
+
 /** Entry `i` of a string column. */
 export function str(col, i) {
   return col.text.slice(col.offsets[i], col.offsets[i + 1]);
 }
 
 /**
- * Decodes a file. `buffer` is transferred to the engine. `onStage` hears
- * 'inflating' and 'decoding'. Rejects with the stage and position.
+ * Reads and decodes a file (a File or Blob: the engine reads it itself).
+ * `onStage` hears 'inflating' and 'decoding'. Rejects with the stage and position.
+ * @param {string} name
+ * @param {Blob} blob
  * @returns {Promise<Summary>}
  */
-export function load(name, buffer, onStage) {
-  return call('load', [name, buffer], { transfer: [buffer], onStage });
+export function load(name, blob, onStage) {
+  return call('load', [name, blob], { onStage });
 }
 
 /** Forgets a loaded profile. */

@@ -13,7 +13,7 @@ const STAGES = ['reading', 'inflating', 'decoding', 'aggregating'];
 
 /** @type {Entry[]} */
 export const entries = [];
-/** Every stage each file went through, in order: [name, stage] (for tests and the benchmark). */
+/** Every stage each file went through, in order: [name, stage, when] (for tests and the benchmark). */
 export const stageLog = [];
 let nextKey = 1;
 
@@ -24,13 +24,13 @@ export function active(names) {
 
 /**
  * Reads and decodes files one after another (a large file's bytes are freed
- * before the next is read). `read()` gives the bytes; `onChange` is called
- * after every stage. Resolves to the entries that loaded.
- * @param {{name: string, size: number, read: () => Promise<ArrayBuffer>}[]} inputs
+ * before the next is read); `onChange` is called after every stage.
+ * Resolves to the entries that loaded.
+ * @param {{name: string, blob: Blob}[]} inputs
  */
 export async function add(inputs, onChange) {
   const added = inputs.map((f) => {
-    const e = { key: nextKey++, name: f.name, size: f.size, stage: 'reading', summary: null, error: null };
+    const e = { key: nextKey++, name: f.name, size: f.blob.size, stage: 'reading', summary: null, error: null };
     // A file of the same name replaces the old one (names identify files in the URL).
     const old = entries.findIndex((x) => x.name === f.name);
     if (old >= 0) {
@@ -40,13 +40,12 @@ export async function add(inputs, onChange) {
     entries.push(e);
     return e;
   });
-  for (const e of added) stageLog.push([e.name, 'reading']);
+  for (const e of added) stageLog.push([e.name, 'reading', performance.now()]);
   onChange();
   for (const [i, f] of inputs.entries()) {
     const e = added[i];
     try {
-      const buffer = await f.read();
-      e.summary = await engine.load(f.name, buffer, (stage) => { setStage(e, stage); onChange(); });
+      e.summary = await engine.load(f.name, f.blob, (stage) => { setStage(e, stage); onChange(); });
     } catch (err) {
       e.error = err.message;
     }
@@ -58,7 +57,7 @@ export async function add(inputs, onChange) {
 
 export function setStage(e, stage) {
   e.stage = stage;
-  if (stage) stageLog.push([e.name, stage]);
+  if (stage) stageLog.push([e.name, stage, performance.now()]);
 }
 
 export async function remove(entry) {

@@ -226,6 +226,10 @@ impl Session {
     }
 
     fn merged(&self, ids: &[u32]) -> Result<Profile, JsError> {
+        // One source: what load::combine_decoded does for it, without first copying the profile.
+        if let [id] = ids {
+            return crate::transform::prune::remove_uninteresting(self.loaded(*id)?).map_err(js_err);
+        }
         let v = ids.iter().map(|&id| self.loaded(id).cloned()).collect::<Result<Vec<_>, _>>()?;
         load::combine_decoded(v, Vec::new(), Default::default()).map_err(js_err)
     }
@@ -300,6 +304,35 @@ impl Session {
     pub fn begin_load(&mut self, name: String, bytes: Vec<u8>) -> u32 {
         self.pending.push(Some(Pending { name, size: bytes.len(), bytes }));
         (self.pending.len() - 1) as u32
+    }
+
+    /// Step 1 of a load, without a copy: room for a file of `size` bytes,
+    /// which JavaScript reads straight into wasm memory at `input_ptr`.
+    pub fn begin_load_sized(&mut self, name: String, size: usize) -> Result<u32, JsError> {
+        if size as u64 > self.limits.max_inflated_bytes {
+            return Err(js_err(format!(
+                "reading: the file ({}) is larger than the {} cap on profile size",
+                units::label(size as i64, "bytes"),
+                decode::gzip::human_bytes(self.limits.max_inflated_bytes)
+            )));
+        }
+        self.pending.push(Some(Pending { name, size, bytes: vec![0; size] }));
+        Ok((self.pending.len() - 1) as u32)
+    }
+
+    /// Forgets a pending load (reading the file failed).
+    pub fn cancel_load(&mut self, pending: u32) {
+        if let Some(slot) = self.pending.get_mut(pending as usize) {
+            *slot = None;
+        }
+    }
+
+    /// Where a pending load's bytes are in wasm memory (valid until the next call).
+    pub fn input_ptr(&mut self, pending: u32) -> Result<*mut u8, JsError> {
+        match self.pending.get_mut(pending as usize) {
+            Some(Some(p)) => Ok(p.bytes.as_mut_ptr()),
+            _ => Err(js_err("no pending load")),
+        }
     }
 
     /// Step 2: inflates gzip input (detected by its magic bytes), bounded by the cap.

@@ -74,6 +74,8 @@ test('"Load example" opens the t0/t1 heap and goroutine profiles and shows heap_
 });
 
 test('the file dialog is reachable with the keyboard', async ({ page }) => {
+  // Listen before the page loads: Playwright intercepts the dialog only once it has been told to.
+  const chosen = new Promise((resolve) => page.on('filechooser', resolve));
   await page.goto('/index.html');
   let reached = false;
   for (let i = 0; i < 10 && !reached; i++) {
@@ -81,9 +83,8 @@ test('the file dialog is reachable with the keyboard', async ({ page }) => {
     reached = await page.evaluate(() => document.activeElement && document.activeElement.id === 'open-label');
   }
   expect(reached).toBe(true);
-  const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
-  await (await chooser).setFiles(goFixture('goroutine_t1.pb.gz'));
+  await (await chosen).setFiles(goFixture('goroutine_t1.pb.gz'));
   expect(await topRows(page)).toEqual(parseTop(reference('goroutine_t1.pb.gz.pprof_top_nodecount=1000000.txt'), 20));
 });
 
