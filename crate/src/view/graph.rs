@@ -191,7 +191,8 @@ pub struct Graph {
     pub order: Vec<usize>,
 }
 
-/// Node identity per location line, computed once per location.
+/// Node identity of a location line (pprof's nodeInfo); `line` None for a
+/// location without lines.
 pub fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOptions) -> NodeInfo {
     let objfile = match loc.mapping {
         Some(m) => p.str(p.mappings[m.idx()].file).to_string(),
