@@ -105,7 +105,9 @@ function renderTabs(active) {
   viewEl.setAttribute('aria-labelledby', `tab-${active}`);
 }
 
+/** Fills the details panel when it is open (it costs a pass over the samples). */
 async function renderDetails(act) {
+  if (!$('details').open) return;
   const k = act.map((e) => e.summary.id).join(',');
   if (k === detailsKey) return;
   detailsKey = k;
@@ -209,8 +211,6 @@ $('file-input').addEventListener('change', (e) => {
   e.target.value = '';
   open(picked);
 });
-$('open-label').tabIndex = 0;
-$('open-label').setAttribute('role', 'button');
 $('open-label').addEventListener('keydown', (e) => {
   if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('file-input').click(); }
 });
@@ -251,6 +251,7 @@ document.addEventListener('keydown', (e) => {
   searchInput.select();
 });
 
+$('details').addEventListener('toggle', () => renderDetails(files.active(state.get().files)));
 controls.init();
 menu.init();
 engine.warmup(examples.find((x) => x.name === 'heap_t1.pb.gz').bytes)

@@ -179,3 +179,31 @@ test('inlined frames are kept and marked', async ({ page }) => {
   await page.mouse.move(box.x + r.x + r.w / 2, box.y + r.y + r.h / 2);
   await expect(page.locator('.tooltip .tip-inline')).toHaveText('inlined into its caller');
 });
+
+test('colours are stable per package, across frames and profiles', async ({ page }) => {
+  const pixel = (i) => page.evaluate((b) => {
+    const v = window.profdrop.view();
+    const r = v.rect(b);
+    const c = document.querySelector('canvas.flame');
+    const k = c.width / c.clientWidth;
+    return Array.from(c.getContext('2d').getImageData(Math.round((Math.max(0, r.x) + 1.5) * k), Math.round((r.y + r.h - 1) * k), 1, 1).data);
+  }, i);
+  /** Wide, not inlined boxes of package `pkg` (by name prefix). */
+  const boxes = async (prefix) => {
+    const l = await layout(page);
+    return l.frame.map((f, i) => i).filter((i) => l.names[l.frame[i]].startsWith(prefix) && !l.inline[l.frame[i]]
+      && l.width[i] / l.width[0] > 0.02);
+  };
+  await openFlame(page, 'heap_t1.pb.gz');
+  const http = await boxes('net/http.');
+  const rt = await boxes('runtime.');
+  expect(http.length).toBeGreaterThan(1);
+  expect(rt.length).toBeGreaterThan(0);
+  const c1 = await pixel(http[0]);
+  expect(await pixel(http[1])).toEqual(c1);
+  expect(await pixel(rt[0])).not.toEqual(c1);
+  // another profile: net/http keeps its colour
+  await openFlame(page, 'goroutine_t1.pb.gz');
+  const http2 = await boxes('net/http.');
+  expect(await pixel(http2[0])).toEqual(c1);
+});
