@@ -44,6 +44,7 @@ viewEl.append(viewError, viewBody);
  */
 const timings = { start: 0, rendered: 0, action: 0, firstRendered: 0, settled: 0, warm: 0 };
 let current = null;
+const emptyHint = [...$('empty-hint').childNodes];
 let searchPattern = '';
 let detailsKey = '';
 
@@ -144,6 +145,8 @@ async function refreshNow() {
     $('empty-hint').hidden = false;
     if (missing.length) {
       fill($('empty-hint'), `This link shows ${missing.join(', ')}: drop ${missing.length > 1 ? 'those files' : 'that file'} here to restore the view.`);
+    } else {
+      fill($('empty-hint'), emptyHint);
     }
     return;
   }

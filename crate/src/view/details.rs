@@ -26,7 +26,7 @@ pub fn profile_kind(p: &Profile) -> &'static str {
         "CPU"
     } else if has("contentions") && has("delay") {
         let unlock_leaves = (0..p.samples.len()).filter(|&i| leaf_name(p, i).is_some_and(|n| n.ends_with("Unlock"))).count();
-        if p.samples.len() > 0 && unlock_leaves * 2 > p.samples.len() {
+        if !p.samples.is_empty() && unlock_leaves * 2 > p.samples.len() {
             "mutex"
         } else {
             "block"
