@@ -1,53 +1,266 @@
-// The page: load files (dialog, drop, example), list them, show a report.
+// The page: loading (drop anywhere, file dialog, "Load example"), the file
+// list, the controls, the view tabs and the details panel, all driven by
+// state.js (mirrored to location.hash). Views live in views/, one file each.
 import './style.css';
 import * as engine from './engine.js';
+import * as state from './state.js';
+import * as files from './files.js';
+import * as controls from './controls.js';
+import * as menu from './menu.js';
+import * as details from './details.js';
 import { examples } from './examples.js';
+import { h, fill } from './dom.js';
+import * as top from './views/top.js';
+import * as flame from './views/flame.js';
+import * as tree from './views/tree.js';
+import * as peek from './views/peek.js';
 
-const files = [];
-const list = document.getElementById('files');
-const report = document.getElementById('report');
+/**
+ * What a view gets from the page.
+ * @typedef {{
+ *   query: () => import('./engine.js').Query,
+ *   state: () => import('./state.js').State,
+ *   update: (patch: object, opts?: {push?: boolean}) => void,
+ *   select: (name: string) => void,
+ *   menu: (x: number, y: number, name: string) => void,
+ *   header: (h: import('./engine.js').Header) => void,
+ *   searchPattern: () => string,
+ *   searchStatus: (msg: string | Node) => void,
+ *   rendered: () => void,
+ * }} ViewContext
+ */
 
-function render() {
-  list.replaceChildren(...files.map((f) => {
-    const li = document.createElement('li');
-    li.textContent = f.error ? `${f.name}: ${f.error}` : `${f.name} (${f.summary.sample_types.map((t) => t[0]).join(', ')})`;
-    if (f.error) li.className = 'error';
-    return li;
-  }));
+const VIEWS = { top, flame, tree, peek };
+const $ = (id) => document.getElementById(id);
+const list = $('files');
+const viewEl = $('view');
+const viewError = h('div', { class: 'view-error', role: 'alert', hidden: true });
+const viewBody = h('div', { class: 'view-body' });
+viewEl.append(viewError, viewBody);
+
+/**
+ * Figures the benchmark and tests read: when loading started, when a view last finished rendering,
+ * when the state last changed, and when the page last settled (rendered or showed an error).
+ */
+const timings = { start: 0, rendered: 0, action: 0, firstRendered: 0, settled: 0, warm: 0 };
+let current = null;
+const emptyHint = [...$('empty-hint').childNodes];
+let searchPattern = '';
+let detailsKey = '';
+
+function query() {
+  const s = state.get();
+  return { ids: files.active(s.files).map((e) => e.summary.id), options: state.options(s) };
 }
 
-async function show() {
-  const ok = files.filter((f) => f.summary);
-  if (!ok.length) { report.textContent = ''; return; }
-  const last = ok[ok.length - 1];
+/** @type {ViewContext} */
+const ctx = {
+  query,
+  state: state.get,
+  update: (patch, opts) => state.update(patch, opts),
+  select: (name) => state.update({ selection: name }),
+  menu: (x, y, name) => menu.open(x, y, name),
+  header: (hd) => controls.unmatched(hd.unmatched, state.get()),
+  searchPattern: () => searchPattern,
+  searchStatus: (msg) => fill($('search-status'), msg),
+  rendered: () => {
+    timings.rendered = performance.now();
+    timings.settled = timings.rendered;
+    if (!timings.firstRendered) timings.firstRendered = timings.rendered;
+    let changed = false;
+    for (const e of files.entries) if (e.stage === 'aggregating') { e.stage = null; changed = true; }
+    if (changed) renderFiles();
+  },
+};
+
+function renderFiles() {
+  files.render(list, state.get().files, { show, remove });
+  $('empty-hint').hidden = files.entries.length > 0;
+}
+
+function renderTabs(active) {
+  const tabs = $('tabs');
+  if (!tabs.childElementCount) {
+    for (const [id, v] of Object.entries(VIEWS)) {
+      tabs.append(h('button', {
+        type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': 'view', 'data-view': id,
+        onclick: () => state.update({ view: id }, { push: true }),
+      }, v.title));
+    }
+    tabs.addEventListener('keydown', (e) => {
+      const ids = Object.keys(VIEWS);
+      const i = ids.indexOf(state.get().view);
+      const j = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: ids.length - 1 }[e.key];
+      if (j === undefined) return;
+      e.preventDefault();
+      const id = ids[(j + ids.length) % ids.length];
+      state.update({ view: id }, { push: true });
+      $(`tab-${id}`).focus();
+    });
+  }
+  for (const b of tabs.children) {
+    const on = b.dataset.view === active;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+  }
+  viewEl.setAttribute('aria-labelledby', `tab-${active}`);
+}
+
+/** Fills the details panel when it is open (it costs a pass over the samples). */
+async function renderDetails(act) {
+  if (!$('details').open) return;
+  const k = act.map((e) => e.summary.id).join(',');
+  if (k === detailsKey) return;
+  detailsKey = k;
+  const list = [];
+  for (const e of act) list.push({ name: e.name, d: await engine.details(e.summary.id) });
+  if (k === detailsKey) details.render($('details-body'), list);
+}
+
+function showError(err) {
+  const msg = err && err.message ? err.message : String(err);
+  fill(viewError, h('span', {}, msg), engine.stopped
+    ? h('button', { type: 'button', onclick: () => location.reload() }, 'Reload')
+    : null);
+  viewError.hidden = false;
+  timings.settled = performance.now();
+  for (const e of files.entries) if (e.stage === 'aggregating') e.stage = null;
+  renderFiles();
+}
+
+let refreshing = Promise.resolve();
+function refresh() {
+  refreshing = refreshing.then(refreshNow, refreshNow);
+  return refreshing;
+}
+
+async function refreshNow() {
+  const s = state.get();
+  renderFiles();
+  const act = files.active(s.files);
+  const has = act.length > 0;
+  for (const id of ['controls', 'tabs-bar', 'view', 'details']) $(id).hidden = !has;
+  if (!has) {
+    const missing = s.files.filter((n) => !files.entries.some((e) => e.name === n));
+    $('empty-hint').hidden = false;
+    if (missing.length) {
+      fill($('empty-hint'), `This link shows ${missing.join(', ')}: drop ${missing.length > 1 ? 'those files' : 'that file'} here to restore the view.`);
+    } else {
+      fill($('empty-hint'), emptyHint);
+    }
+    return;
+  }
+  controls.render(s, act[0].summary);
+  renderTabs(s.view);
+  renderDetails(act);
+  if (!current || current.id !== s.view) {
+    if (current) current.inst.destroy();
+    current = { id: s.view, inst: VIEWS[s.view].create(ctx) };
+    fill(viewBody, current.inst.el);
+    fill($('search-status'));
+  }
+  viewError.hidden = true;
   try {
-    report.textContent = await engine.topText([last.summary.id], {});
-  } catch (e) {
-    report.textContent = e.message;
+    await current.inst.render();
+  } catch (err) {
+    showError(err);
   }
 }
 
-async function add(name, bytes) {
-  const entry = { name };
-  files.push(entry);
-  try {
-    entry.summary = await engine.load(name, bytes);
-  } catch (e) {
-    entry.error = e.message;
-  }
-  render();
-  await show();
+function validSampleType(s, entry) {
+  return !s.sampleType || entry.summary.sample_types.some((t) => t[0] === s.sampleType) ? s.sampleType : '';
 }
 
-document.getElementById('file-input').addEventListener('change', async (e) => {
-  for (const f of e.target.files) await add(f.name, new Uint8Array(await f.arrayBuffer()));
+function show(entry) {
+  const s = state.get();
+  state.update({ files: [entry.name], sampleType: validSampleType(s, entry) }, { push: true });
+}
+
+async function remove(entry) {
+  await files.remove(entry);
+  const s = state.get();
+  if (s.files.includes(entry.name)) {
+    const rest = s.files.filter((n) => n !== entry.name && files.active([n]).length);
+    const last = files.entries.filter((e) => e.summary).pop();
+    const next = rest.length ? rest : last ? [last.name] : [];
+    state.update({ files: next, sampleType: last && !rest.length ? validSampleType(s, last) : s.sampleType });
+  } else {
+    refresh();
+  }
+}
+
+/** @param {{name: string, blob: Blob}[]} inputs */
+async function open(inputs) {
+  if (!inputs.length) return;
+  timings.start = performance.now();
+  timings.firstRendered = 0;
+  const loaded = await files.add(inputs, renderFiles);
+  const s = state.get();
+  const present = s.files.filter((n) => files.active([n]).length);
+  let next = s.files;
+  if (!(present.length && present.length === s.files.length)) {
+    const last = loaded[loaded.length - 1];
+    if (!last) { refresh(); return; }
+    next = [last.name];
+  }
+  for (const e of files.active(next)) if (loaded.includes(e)) files.setStage(e, 'aggregating');
+  if (next === s.files) refresh();
+  else state.update({ files: next, sampleType: validSampleType(s, files.active(next)[0]) });
+}
+
+// Loading: the dialog, drop anywhere, the bundled example.
+$('file-input').addEventListener('change', (e) => {
+  const picked = [...e.target.files].map((f) => ({ name: f.name, blob: f }));
   e.target.value = '';
+  open(picked);
 });
+$('open-label').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('file-input').click(); }
+});
+const overlay = $('drop-overlay');
+let dragDepth = 0;
+const hasFiles = (e) => e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+document.addEventListener('dragenter', (e) => { if (hasFiles(e)) { dragDepth++; overlay.hidden = false; } });
+document.addEventListener('dragleave', () => { if (--dragDepth <= 0) { dragDepth = 0; overlay.hidden = true; } });
 document.addEventListener('dragover', (e) => e.preventDefault());
-document.addEventListener('drop', async (e) => {
+document.addEventListener('drop', (e) => {
   e.preventDefault();
-  for (const f of e.dataTransfer.files) await add(f.name, new Uint8Array(await f.arrayBuffer()));
+  dragDepth = 0;
+  overlay.hidden = true;
+  const dropped = [...(e.dataTransfer ? e.dataTransfer.files : [])];
+  open(dropped.map((f) => ({ name: f.name, blob: f })));
 });
-document.getElementById('load-example').addEventListener('click', async () => {
-  for (const x of examples) await add(x.name, x.bytes.slice());
+$('load-example').addEventListener('click', () => {
+  open(examples.map((x) => ({ name: x.name, blob: new Blob([x.bytes]) })));
 });
+
+// Search: "/" focuses it; typing searches the current view.
+const searchInput = $('search');
+let searchTimer = 0;
+const runSearch = () => {
+  clearTimeout(searchTimer);
+  searchPattern = searchInput.value;
+  if (current) current.inst.search(searchPattern);
+};
+searchInput.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(runSearch, 200); });
+searchInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') runSearch(); });
+document.addEventListener('keydown', (e) => {
+  if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+  const t = e.target;
+  if (t.closest && t.closest('input, textarea, select, [contenteditable]')) return;
+  if (searchInput.offsetParent === null) return;
+  e.preventDefault();
+  searchInput.focus();
+  searchInput.select();
+});
+
+$('details').addEventListener('toggle', () => renderDetails(files.active(state.get().files)));
+controls.init();
+menu.init();
+engine.warmup(examples.find((x) => x.name === 'heap_t1.pb.gz').bytes)
+  .then(() => { timings.warm = performance.now(); }, () => {});
+state.subscribe(() => { timings.action = performance.now(); refresh(); });
+refresh();
+
+// Hooks for tests and benchmarks (read-only views of what the page shows).
+window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory };

@@ -1,44 +1,176 @@
 // The only module that talks to the wasm engine. It runs the engine in a
 // Worker (made from a Blob, so the hosted folder and the single offline file
-// behave the same) and turns calls into promises.
+// behave the same) and turns calls into promises. Numbers arrive formatted
+// with pprof's units; nothing here or in the views formats units itself.
 import workerSource from 'profdrop:worker-source';
+
+/**
+ * A string column: entry i is `text.slice(offsets[i], offsets[i + 1])`.
+ * @typedef {{text: string, offsets: Uint32Array}} StrCol
+ */
+/**
+ * pprof's options, by pprof's names (see crate/src/view/report.rs `Options`).
+ * @typedef {{sample_index?: string, granularity?: string, cum?: boolean, nodefraction?: number, focus?: string, ignore?: string,
+ *   hide?: string, show?: string, show_from?: string, prune_from?: string}} Options
+ */
+/** @typedef {{ids: number[], options: Options}} Query */
+/**
+ * @typedef {{id: number, name: string, kind: string, format: string, sample_types: [string, string][],
+ *   default_sample_index: number, samples: number, time_nanos: number, time_text: string,
+ *   duration_nanos: number, duration_text: string, size: number, size_text: string, warnings: string[]}} Summary
+ */
+/**
+ * What every view result carries: the report total (sum of |values|), its sample type, and the
+ * filters that matched nothing.
+ * @typedef {{total: number, sample_type: string, unmatched: string[]}} Header
+ */
+/**
+ * pprof's top table as columns; `inline` is 0, 1 "(inline)" or 2 "(partial-inline)".
+ * @typedef {Header & {labels: string[], rows: number, name: StrCol, inline: Uint8Array, flat: Float64Array,
+ *   cum: Float64Array, flat_text: StrCol, flat_pct: StrCol, sum_pct: StrCol, cum_text: StrCol, cum_pct: StrCol}} TopView
+ */
+/**
+ * A flame graph layout (crate/src/view/flame.rs): per frame `name`, `short`, `inline`, `package`
+ * (index into `packages`); per box `frame`, `node` (call-tree node), `depth`, `parent` (box index,
+ * 0xffffffff for the root), `x`/`width` in value units, `value`/`self` (signed); boxes of row d are
+ * `row_start[d]..row_start[d + 1]`, left to right.
+ * @typedef {Header & {zoom: number, name: StrCol, short: StrCol, inline: Uint8Array, package: Uint32Array,
+ *   packages: StrCol, frame: Uint32Array, node: Uint32Array, depth: Uint32Array, parent: Uint32Array,
+ *   x: Float64Array, width: Float64Array, value: Float64Array, self: Float64Array, row_start: Uint32Array}} FlameView
+ */
+/** @typedef {{frames: Uint8Array, value: number, value_text: string, pct: string}} FlameSearch */
+/**
+ * @typedef {Header & {node: number, more: number, ids: Uint32Array, name: StrCol, inline: Uint8Array,
+ *   has_children: Uint8Array, matched: Uint8Array, total: Float64Array, self: Float64Array,
+ *   total_text: StrCol, total_pct: StrCol, self_text: StrCol, parent: {total: number, self: number, total_text: string}}} TreeChildren
+ */
+/**
+ * @typedef {{name: string, weight: number, weight_text: string, pct: string, inline: boolean, residual: boolean}} PeekEdge
+ * @typedef {{name: string, flat: number, cum: number, flat_text: string, flat_pct: string, cum_text: string,
+ *   cum_pct: string, callers: PeekEdge[], callees: PeekEdge[]}} PeekEntry
+ * @typedef {Header & {entries: PeekEntry[]}} PeekView
+ */
 
 let worker = null;
 let nextId = 1;
 const pending = new Map();
+/** Set once the engine has stopped (a wasm trap); every later call rejects with it. */
+export let stopped = null;
 
 function start() {
   const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
   worker = new Worker(url);
   URL.revokeObjectURL(url);
   worker.onmessage = (e) => {
-    const { id, result, error } = e.data;
+    const { id, stage, result, error } = e.data;
     const p = pending.get(id);
+    if (!p) return;
+    if (stage !== undefined) {
+      if (p.onStage) p.onStage(stage);
+      return;
+    }
     pending.delete(id);
+    if (e.data.stopped) stopped = error;
     if (error !== undefined) p.reject(new Error(error));
     else p.resolve(result);
   };
   worker.onerror = (e) => {
-    for (const p of pending.values()) p.reject(new Error(`the engine stopped: ${e.message}`));
+    stopped = `the engine stopped: ${e.message || 'worker error'}; reload the page`;
+    for (const p of pending.values()) p.reject(new Error(stopped));
     pending.clear();
   };
 }
 
-function call(method, ...args) {
+function call(method, args, { transfer = [], onStage } = {}) {
   if (!worker) start();
   return new Promise((resolve, reject) => {
     const id = nextId++;
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ id, method, args });
+    pending.set(id, { resolve, reject, onStage });
+    worker.postMessage({ id, method, args }, transfer);
   });
 }
 
-/** Decodes a file; resolves to its summary, rejects with the stage and position. */
-export function load(name, bytes) {
-  return call('load', name, bytes);
+/**
+ * Warms the engine up on a small profile (see worker.js); loads queued
+ * behind it wait for it.
+ */
+export function warmup(bytes, rounds = 40) {
+  const copy = bytes.slice().buffer;
+  return call('warmup', [copy, rounds], { transfer: [copy] });
 }
 
-/** pprof's -top text for the merge of the given profiles. */
-export function topText(ids, options) {
-  return call('top_text', Uint32Array.from(ids), options);
+/** The engine's wasm memory size in bytes (for the benchmark). */
+export function memory() {
+  return call('memory', []);
+}
+
+/** Entry `i` of a string column. */
+export function str(col, i) {
+  return col.text.slice(col.offsets[i], col.offsets[i + 1]);
+}
+
+/**
+ * Reads and decodes a file (a File or Blob: the engine reads it itself).
+ * `onStage` hears 'inflating' and 'decoding'. Rejects with the stage and position.
+ * @param {string} name
+ * @param {Blob} blob
+ * @returns {Promise<Summary>}
+ */
+export function load(name, blob, onStage) {
+  return call('load', [name, blob], { onStage });
+}
+
+/** Forgets a loaded profile. */
+export function remove(id) {
+  return call('remove', [id]);
+}
+
+/** The details panel's data for one loaded profile. */
+export function details(id) {
+  return call('details', [id]);
+}
+
+const ids = (q) => Uint32Array.from(q.ids);
+
+/** @returns {Promise<TopView>} */
+export function top(q) {
+  return call('top', [ids(q), q.options]);
+}
+
+/** Which top rows match a regular expression. @returns {Promise<Uint8Array>} */
+export function topMatch(q, pattern) {
+  return call('top_match', [ids(q), q.options, pattern]);
+}
+
+/** @returns {Promise<FlameView>} */
+export function flame(q, zoom, minFraction) {
+  return call('flame', [ids(q), q.options, zoom, minFraction]);
+}
+
+/** @returns {Promise<FlameSearch>} */
+export function flameSearch(q, pattern) {
+  return call('flame_search', [ids(q), q.options, pattern]);
+}
+
+/** @returns {Promise<TreeChildren>} */
+export function treeChildren(q, inverted, node, limit, pattern) {
+  return call('tree_children', [ids(q), q.options, inverted, node, limit, pattern]);
+}
+
+/** @returns {Promise<PeekView>} */
+export function peek(q, pattern) {
+  return call('peek', [ids(q), q.options, pattern]);
+}
+
+/**
+ * Formats values in the report's unit and as percentages of `of[i]` (of the total where 0).
+ * @returns {Promise<{values: string[], percents: string[]}>}
+ */
+export function format(q, values, of) {
+  return call('format', [ids(q), q.options, Float64Array.from(values), Float64Array.from(of)]);
+}
+
+/** pprof's -top text (the CLI's output). */
+export function topText(q) {
+  return call('top_text', [ids(q), q.options]);
 }

@@ -1,14 +1,19 @@
 //! Views: pure functions from a profile (and options) to what is shown.
-//! Each has a text renderer used by the CLI and by golden tests.
+//! Each has a text renderer used by the CLI and by golden tests, or (for the
+//! page's pictures: flame graph, call tree) columns the page draws.
 
 pub mod callgrind;
+pub mod calltree;
 pub mod comments;
 pub mod compare;
+pub mod details;
 pub mod dot;
 pub mod export;
 pub mod findings;
+pub mod flame;
 pub mod graph;
 pub mod peek;
+pub mod peek_table;
 pub mod raw;
 pub mod report;
 pub mod tags;

@@ -1,0 +1,105 @@
+// The loaded files: reading, the engine's load stages, the list with each
+// file's kind, sample types, time, duration, size, progress, error and a
+// remove button. One file's error never disturbs the others.
+import * as engine from './engine.js';
+import { h, fill } from './dom.js';
+
+/**
+ * @typedef {{key: number, name: string, size: number, stage: string | null, summary: import('./engine.js').Summary | null,
+ *   error: string | null}} Entry
+ */
+
+const STAGES = ['reading', 'inflating', 'decoding', 'aggregating'];
+
+/** @type {Entry[]} */
+export const entries = [];
+/** Every stage each file went through, in order: [name, stage, when] (for tests and the benchmark). */
+export const stageLog = [];
+let nextKey = 1;
+
+/** Loaded entries whose name is in `names`. */
+export function active(names) {
+  return entries.filter((e) => e.summary && names.includes(e.name));
+}
+
+/**
+ * Reads and decodes files one after another (a large file's bytes are freed
+ * before the next is read); `onChange` is called after every stage.
+ * Resolves to the entries that loaded.
+ * @param {{name: string, blob: Blob}[]} inputs
+ */
+export async function add(inputs, onChange) {
+  const added = inputs.map((f) => {
+    const e = { key: nextKey++, name: f.name, size: f.blob.size, stage: 'reading', summary: null, error: null };
+    // A file of the same name replaces the old one (names identify files in the URL).
+    const old = entries.findIndex((x) => x.name === f.name);
+    if (old >= 0) {
+      if (entries[old].summary) engine.remove(entries[old].summary.id).catch(() => {});
+      entries.splice(old, 1);
+    }
+    entries.push(e);
+    return e;
+  });
+  for (const e of added) stageLog.push([e.name, 'reading', performance.now()]);
+  onChange();
+  for (const [i, f] of inputs.entries()) {
+    const e = added[i];
+    try {
+      e.summary = await engine.load(f.name, f.blob, (stage) => { setStage(e, stage); onChange(); });
+    } catch (err) {
+      e.error = err.message;
+    }
+    e.stage = null;
+    onChange();
+  }
+  return added.filter((e) => e.summary);
+}
+
+export function setStage(e, stage) {
+  e.stage = stage;
+  if (stage) stageLog.push([e.name, stage, performance.now()]);
+}
+
+export async function remove(entry) {
+  const i = entries.indexOf(entry);
+  if (i >= 0) entries.splice(i, 1);
+  if (entry.summary) await engine.remove(entry.summary.id).catch(() => {});
+}
+
+/**
+ * Renders the list. `names` are the files the views show.
+ * @param {HTMLElement} list
+ * @param {string[]} names
+ * @param {{show: (e: Entry) => void, remove: (e: Entry) => void}} on
+ */
+export function render(list, names, on) {
+  fill(list, entries.map((e) => {
+    const s = e.summary;
+    const shown = !!s && names.includes(e.name);
+    const li = h('li', { class: `file${shown ? ' active' : ''}${e.error ? ' failed' : ''}`, 'data-name': e.name });
+    li.append(s
+      ? h('button', { type: 'button', class: 'show', 'aria-pressed': String(shown), title: 'Show this file', onclick: () => on.show(e) }, e.name)
+      : h('span', { class: 'name' }, e.name));
+    if (s) {
+      li.append(
+        h('span', { class: 'kind' }, s.kind),
+        h('span', { class: 'format' }, s.format),
+        h('span', { class: 'types', title: 'sample types' }, s.sample_types.map((t) => t[0]).join(', ')),
+        s.time_text && h('span', { class: 'time', title: 'time' }, s.time_text),
+        s.duration_text && h('span', { class: 'duration', title: 'duration' }, s.duration_text),
+        h('span', { class: 'size num', title: 'size' }, s.size_text),
+      );
+      if (s.warnings.length) li.append(h('span', { class: 'warning', title: s.warnings.join('\n') }, `${s.warnings.length} warning${s.warnings.length > 1 ? 's' : ''}`));
+    }
+    if (e.stage) {
+      const n = STAGES.indexOf(e.stage);
+      li.append(
+        h('progress', { max: STAGES.length, value: n + 0.5, 'aria-label': `${e.name}: ${e.stage}` }),
+        h('span', { class: 'stage' }, `${e.stage}…`),
+      );
+    }
+    if (e.error) li.append(h('span', { class: 'error', role: 'alert' }, e.error));
+    li.append(h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${e.name}`, title: 'Remove', onclick: () => on.remove(e) }, '×'));
+    return li;
+  }));
+}

@@ -1,0 +1,122 @@
+// The page's state, mirrored to location.hash so that a reload restores it
+// (once the same files are dropped again) and the back button undoes a step:
+//   files       names of the loaded files the views show (merged, as pprof merges sources)
+//   sampleType  pprof's sample_index by name ("" = the profile's default)
+//   transforms  [{op, value}] in the order applied: focus, ignore, hide, show,
+//               show_from, prune_from (regular expressions) and granularity
+//   view        top | flame | tree | peek
+//   selection   the selected function's name (peek shows it)
+//   sort        flat | cum (the top table's order), inverted (call tree)
+//   nodefraction  pprof's nodefraction ("" = its default, 0.005)
+// URL keys are pprof's names: #file=heap.pb.gz&sample_index=alloc_space&focus=net/http&view=flame
+
+export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'prune_from'];
+export const GRANULARITIES = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
+export const VIEWS = ['top', 'flame', 'tree', 'peek'];
+
+/** @typedef {{op: string, value: string}} Transform */
+/**
+ * @typedef {{files: string[], sampleType: string, transforms: Transform[], view: string, selection: string,
+ *   sort: string, inverted: boolean, nodefraction: string}} State
+ */
+
+/** @returns {State} */
+function initial() {
+  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '' };
+}
+
+/** @type {State} */
+let state = fromHash(location.hash);
+const listeners = new Set();
+
+/** @returns {State} */
+export function get() {
+  return state;
+}
+
+/** Calls `fn(state, change)` after every change; change.history is true for back/forward. */
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/**
+ * Applies `patch`. `push` makes it a step the back button undoes; otherwise
+ * the current history entry is rewritten.
+ */
+export function update(patch, { push = false } = {}) {
+  const next = { ...state, ...patch };
+  const hash = toHash(next);
+  state = next;
+  if (location.hash.slice(1) !== hash) {
+    if (push) history.pushState(null, '', `#${hash}`);
+    else history.replaceState(null, '', `#${hash}`);
+  }
+  for (const fn of listeners) fn(state, { history: false });
+}
+
+window.addEventListener('popstate', () => {
+  state = fromHash(location.hash);
+  for (const fn of listeners) fn(state, { history: true });
+});
+
+/** @param {State} s */
+export function toHash(s) {
+  const q = new URLSearchParams();
+  for (const f of s.files) q.append('file', f);
+  if (s.sampleType) q.set('sample_index', s.sampleType);
+  for (const t of s.transforms) q.append(t.op, t.value);
+  if (s.view !== 'top') q.set('view', s.view);
+  if (s.selection) q.set('sel', s.selection);
+  if (s.sort !== 'flat') q.set('sort', s.sort);
+  if (s.inverted) q.set('inverted', '1');
+  if (s.nodefraction) q.set('nodefraction', s.nodefraction);
+  return q.toString();
+}
+
+/** @returns {State} */
+export function fromHash(hash) {
+  const s = initial();
+  const q = new URLSearchParams(hash.replace(/^#/, ''));
+  for (const [k, v] of q) {
+    if (k === 'file') s.files.push(v);
+    else if (k === 'sample_index') s.sampleType = v;
+    else if (FILTERS.includes(k) && v) s.transforms.push({ op: k, value: v });
+    else if (k === 'granularity' && GRANULARITIES.includes(v)) s.transforms.push({ op: k, value: v });
+    else if (k === 'view' && VIEWS.includes(v)) s.view = v;
+    else if (k === 'sel') s.selection = v;
+    else if (k === 'sort' && (v === 'cum' || v === 'flat')) s.sort = v;
+    else if (k === 'inverted') s.inverted = v === '1';
+    else if (k === 'nodefraction' && validFraction(v)) s.nodefraction = v;
+  }
+  return s;
+}
+
+/**
+ * The engine options for a state: several values of one filter match any of
+ * them (joined as one regular expression, as pprof takes one per option).
+ * @param {State} s
+ * @returns {import('./engine.js').Options}
+ */
+export function options(s) {
+  const o = {};
+  if (s.sampleType) o.sample_index = s.sampleType;
+  for (const op of FILTERS) {
+    const vs = s.transforms.filter((t) => t.op === op).map((t) => t.value);
+    if (vs.length === 1) o[op] = vs[0];
+    else if (vs.length > 1) o[op] = vs.map((v) => `(?:${v})`).join('|');
+  }
+  const g = s.transforms.filter((t) => t.op === 'granularity').pop();
+  if (g) o.granularity = g.value;
+  if (s.nodefraction) o.nodefraction = Number(s.nodefraction);
+  return o;
+}
+
+export function validFraction(v) {
+  return v !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 1;
+}
+
+/** A regular expression matching exactly `name` (what right-click applies). */
+export function exactly(name) {
+  return `^${name.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}$`;
+}
