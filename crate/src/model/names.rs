@@ -36,6 +36,8 @@ pub fn derived_state<S: AsRef<str>>(leaf_first: &[S]) -> &'static str {
             "sync.(*RWMutex).RLock" => "sync.RWMutex.RLock",
             "sync.(*WaitGroup).Wait" => "sync.WaitGroup.Wait",
             "time.Sleep" => "sleep",
+            // Waits for signals in a blocking system call.
+            "os/signal.signal_recv" => "syscall",
             _ => continue,
         };
         return s;

@@ -4,6 +4,8 @@
 pub mod compare;
 pub mod export;
 pub mod findings;
+pub mod goroutine_diff;
+pub mod goroutines;
 pub mod graph;
 pub mod raw;
 pub mod report;
