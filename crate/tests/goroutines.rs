@@ -132,6 +132,20 @@ fn states_derived_from_runtime_frames_match_the_dump() {
 }
 
 #[test]
+fn merged_dumps_keep_their_states() {
+    // Two dumps merged lose their per-goroutine table; the state label still gives the states.
+    let (a, b) = (load(&go_fixtures().join("goroutine_t0.debug2.txt")), load(&go_fixtures().join("goroutine_t1.debug2.txt")));
+    let m = profdrop::transform::merge::merge(&[&a, &b]).unwrap();
+    assert!(m.goroutines.is_none());
+    let v = view(&m, Similarity::Pointers);
+    assert!(!v.tracebacks);
+    assert_eq!(v.total, 890 + 5089);
+    assert!(v.groups.iter().all(|g| g.labels.is_empty() && g.states.iter().all(|s| s.state != "unknown")));
+    let write = v.groups.iter().find(|g| has_frame(g, WRITE_LOOP)).unwrap();
+    assert_eq!(write.states[0].state, "select");
+}
+
+#[test]
 fn labels_of_binary_profiles_are_listed_with_counts() {
     let v = view(&load(&go_fixtures().join("goroutine_t1.pb.gz")), Similarity::Pointers);
     let read = v.groups.iter().find(|g| g.frames.iter().any(|f| f.function == "net/http.(*persistConn).readLoop") && g.count > 100).unwrap();

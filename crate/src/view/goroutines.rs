@@ -688,8 +688,10 @@ fn group_samples(p: &Profile) -> Result<Grouping, TransformError> {
     let mut by_stack: FxHashMap<StackId, usize> = FxHashMap::default();
     let mut by_sig: FxHashMap<Signature, usize> = FxHashMap::default();
     let mut groups: Vec<RawGroup> = Vec::new();
-    // Text dumps decoded without their table keep the state as a label.
-    let state_label = p.source_format == SourceFormat::GoroutineDebug2;
+    // Tracebacks without their table (several dumps merged) keep the state as
+    // a label; their locations have no addresses, unlike any profile's.
+    let state_label = p.source_format == SourceFormat::GoroutineDebug2
+        || (p.source_format == SourceFormat::Derived && p.locations.iter().all(|l| l.address == 0 && l.mapping.is_none()));
     for i in 0..p.samples.len() {
         let v = p.sample_values(i)[index];
         if v == 0 {
@@ -776,7 +778,7 @@ pub(crate) fn background_rule(g: &RawGroup) -> Option<&'static BackgroundRule> {
     }
     let entry = entry_of(g);
     BACKGROUND_RULES.iter().find(|r| {
-        (r.entry.is_empty() || entry.as_deref().map_or(false, |e| r.entry.contains(&e)))
+        (r.entry.is_empty() || entry.as_deref().is_some_and(|e| r.entry.contains(&e)))
             && r.all_of.iter().all(|f| names.contains(f))
             && (r.any_of.is_empty() || r.any_of.iter().any(|f| names.contains(f)))
             && (!r.stdlib_only || names.iter().all(|f| is_stdlib(f)))
