@@ -14,10 +14,10 @@
 //!   derived from the runtime frames ([`derived_state`]), labels are listed
 //!   with counts.
 //!
-//! Each group can say why it did not merge with its neighbour: groups are
-//! sorted root first (creator, then outermost frame inwards), and the
-//! adjacent group sharing the longest root prefix is the nearest one; the
-//! first frame or field where the two differ is the reason.
+//! Each group can say why it did not merge with its nearest neighbour: the
+//! group sharing the most frames with it from the root (creator first) or
+//! from the leaf; the first frame or field where the two differ, walking from
+//! that end, is the reason.
 //!
 //! Known healthy background goroutines can be folded into one row by the
 //! documented [`BACKGROUND_RULES`].
