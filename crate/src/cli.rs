@@ -9,10 +9,9 @@ use crate::view::report::{Options, Report, ReportKind};
 use crate::view::{callgrind, comments, dot, peek, raw, tags, top, traces, tree};
 
 pub const USAGE: &str = "usage: profdrop REPORT [--option[=value] ...] FILE...
-       profdrop findings [--limit=N] [--rules] FILE...
 
 REPORT: top | text | tree | peek | traces | tags | dot | raw | comments | callgrind
-        (peek takes its regexp as --peek=RE)
+        (peek takes its regexp as --peek=RE; also findings and goroutines, see below)
 Options (pprof's names):
   --sample_index=NAME|N   --mean            --unit=UNIT       --divide_by=F
   --nodecount=N           --nodefraction=F  --edgefraction=F  --cum | --flat
@@ -27,6 +26,9 @@ Options (pprof's names):
 Limits:
   --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
   --max_string_bytes=BYTES   --max_table_entries=N
+profdrop findings [--limit=N] [--rules] FILE...
+profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] FILE
+profdrop goroutines --base=FILE [--interval=MINUTES] [--similarity=...] FILE
 Several FILEs are merged as pprof merges them. Files may be gzipped or not,
 pprof protobuf or Go text dumps; the name does not matter.
 ";
@@ -205,6 +207,9 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
     if args.first().map(String::as_str) == Some("findings") {
         return findings_command(&args[1..], &read);
     }
+    if args.first().map(String::as_str) == Some("goroutines") {
+        return goroutines_command(&args[1..], &read);
+    }
     let c = match parse(args) {
         Ok(c) => c,
         Err(e) => return fail(2, format!("{e}\n\n{USAGE}")),
@@ -319,4 +324,73 @@ fn findings_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec
     let mut inputs = findings::Inputs::from_profiles(&refs);
     inputs.limit = limit;
     Outcome { stdout: findings::render_text(&findings::run(&inputs)), stderr: String::new(), code: 0 }
+}
+
+/// `profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] FILE`:
+/// the Goroutines view as text; with `--base=FILE`, the goroutine diff of
+/// the two (by goroutine id when both are debug=2 dumps, by counts otherwise).
+fn goroutines_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec<u8>>) -> Outcome {
+    use crate::view::{goroutine_diff, goroutines};
+    let mut opts = goroutines::Options::default();
+    let mut base = None;
+    let mut interval = None;
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let flag = a.trim_start_matches('-');
+        let (name, value) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag, None),
+        };
+        if !a.starts_with('-') || a == "-" {
+            files.push(a.clone());
+            continue;
+        }
+        let mut value = || value.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("--{name} needs a value"));
+        match name {
+            "similarity" => match value().map(|v| goroutines::Similarity::parse(&v).ok_or(v)) {
+                Ok(Ok(s)) => opts.similarity = s,
+                Ok(Err(v)) => return fail(2, format!("--similarity: {v:?} is not exact, pointers or args")),
+                Err(e) => return fail(2, e),
+            },
+            "fold_background" => opts.fold_background = true,
+            "base" => match value() {
+                Ok(v) => base = Some(v),
+                Err(e) => return fail(2, e),
+            },
+            "interval" => match value().map(|v| v.parse::<f64>().map_err(|_| v)) {
+                Ok(Ok(m)) if m > 0.0 => interval = Some(m),
+                Ok(Ok(_)) | Ok(Err(_)) => return fail(2, "--interval: minutes between the dumps, a positive number"),
+                Err(e) => return fail(2, e),
+            },
+            _ => return fail(2, format!("unknown option {a} for goroutines (use --similarity, --fold_background, --base, --interval)")),
+        }
+    }
+    if files.len() != 1 {
+        return fail(2, "goroutines: give one profile FILE (and --base=FILE to compare)");
+    }
+    let limits = Limits::default();
+    let load = |f: &str| -> Result<crate::model::Profile, Outcome> {
+        let data = read(f).map_err(|e| fail(1, format!("{f}: {e}")))?;
+        load::decode_named(&Input { name: f, data: &data }, &limits).map_err(|e| fail(1, e.to_string()))
+    };
+    let target = match load(&files[0]) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let stdout = match base {
+        None => goroutines::build(&target, &opts).map(|v| goroutines::render_text(&v)),
+        Some(b) => {
+            let base = match load(&b) {
+                Ok(p) => p,
+                Err(o) => return o,
+            };
+            let o = goroutine_diff::Options { similarity: opts.similarity, interval_minutes: interval };
+            goroutine_diff::diff(&base, &target, &o).map(|d| goroutine_diff::render_text(&d))
+        }
+    };
+    match stdout {
+        Ok(stdout) => Outcome { stdout, stderr: String::new(), code: 0 },
+        Err(e) => fail(1, e.0),
+    }
 }

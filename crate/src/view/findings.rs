@@ -8,7 +8,7 @@
 
 use crate::hash::FxHashMap;
 use crate::model::goroutine::Goroutine;
-use crate::model::names::{is_runtime, is_stdlib};
+use crate::model::names::{derived_state, first_user_frame};
 use crate::model::kind::{classify, ProfileKind};
 use crate::model::{Profile, StackId};
 use crate::transform;
@@ -242,34 +242,6 @@ fn stack_names(p: &Profile, s: StackId) -> Vec<String> {
         }
     }
     v
-}
-
-/// What a goroutine waits on, from its leaf frames (as Go's scheduler would name it).
-fn derived_state(frames: &[String]) -> &'static str {
-    for f in frames.iter().take(6) {
-        let s = match f.as_str() {
-            "runtime.selectgo" => "select",
-            "runtime.block" => "select (no cases)",
-            "runtime.chanrecv" | "runtime.chanrecv1" | "runtime.chanrecv2" => "chan receive",
-            "runtime.chansend" | "runtime.chansend1" => "chan send",
-            "runtime.netpollblock" | "internal/poll.runtime_pollWait" => "IO wait",
-            "sync.runtime_SemacquireMutex" | "sync.runtime_Semacquire" | "runtime.semacquire1" => "semacquire",
-            "sync.runtime_notifyListWait" => "sync.Cond.Wait",
-            "sync.(*Mutex).Lock" | "sync.(*Mutex).lockSlow" => "sync.Mutex.Lock",
-            "sync.(*RWMutex).Lock" => "sync.RWMutex.Lock",
-            "sync.(*RWMutex).RLock" => "sync.RWMutex.RLock",
-            "sync.(*WaitGroup).Wait" => "sync.WaitGroup.Wait",
-            "time.Sleep" => "sleep",
-            _ => continue,
-        };
-        return s;
-    }
-    "unknown"
-}
-
-/// The first frame (from the leaf) outside the runtime and the standard library.
-fn first_user_frame(frames: &[String]) -> Option<&String> {
-    frames.iter().find(|f| !is_runtime(f) && !is_stdlib(f))
 }
 
 impl<'a> GoroutineSnapshot<'a> {

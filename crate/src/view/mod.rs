@@ -11,6 +11,8 @@ pub mod dot;
 pub mod export;
 pub mod findings;
 pub mod flame;
+pub mod goroutine_diff;
+pub mod goroutines;
 pub mod graph;
 pub mod peek;
 pub mod peek_table;
