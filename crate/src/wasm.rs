@@ -20,8 +20,8 @@ use crate::model::Profile;
 use crate::view::calltree::{build_call_tree, CallTree};
 use crate::view::details::{self, profile_kind};
 use crate::view::flame::{self, FlameLayout};
-use crate::view::peek_table::build_peek;
 use crate::view::report::{Options, Report, ReportKind};
+use crate::view::peek;
 use crate::view::top::{self, Top};
 use crate::view::units;
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
@@ -598,15 +598,21 @@ impl Session {
     }
 
     /// Callers and callees of the functions whose name matches `pattern`
-    /// (a regular expression, as pprof's `-peek` takes).
+    /// (a regular expression, as pprof's `-peek` takes): pprof's peek report,
+    /// untrimmed, in its own unit.
     pub fn peek(&mut self, ids: &[u32], options: JsValue, pattern: &str) -> Result<JsValue, JsError> {
-        let re = compile(pattern)?.ok_or_else(|| js_err("peek: give a function name or regular expression"))?;
-        let prep = self.prepare(ids, options)?;
-        prep.unit();
-        let rpt = &prep.rpt;
-        let entries = build_peek(rpt, |n| re.is_match(n), 50);
+        if pattern.trim().is_empty() {
+            return Err(js_err("peek: give a function name or regular expression"));
+        }
+        let mut o = parse_options(options.clone())?;
+        self.prepare(ids, options)?;
+        o.peek = pattern.to_string();
+        let p = &self.source.as_ref().unwrap().1;
+        let mut rpt = Report::new(p, ReportKind::Peek, &o).map_err(js_err)?;
+        rpt.utc = true;
+        let tree = peek::peek(&mut rpt).map_err(js_err)?;
         let pct = |v: i64, of: i64| JsValue::from_str(units::percentage(v, of).trim());
-        let edges = |v: &[crate::view::peek_table::PeekEdge], cum: i64| -> Array {
+        let edges = |v: &[crate::view::tree::TreeEdge], cum: i64| -> Array {
             v.iter()
                 .map(|e| -> JsValue {
                     let r = Object::new();
@@ -615,13 +621,14 @@ impl Session {
                     set(&r, "weight_text", JsValue::from_str(&rpt.format_value(e.weight)));
                     set(&r, "pct", pct(e.weight, cum));
                     set(&r, "inline", e.inline);
-                    set(&r, "residual", e.residual);
                     r.into()
                 })
                 .collect()
         };
-        let out: Array = entries
+        let out: Array = tree
+            .entries
             .iter()
+            .take(50)
             .map(|e| -> JsValue {
                 let r = Object::new();
                 set(&r, "name", JsValue::from_str(&e.name));
@@ -637,7 +644,7 @@ impl Session {
             })
             .collect();
         let o = Object::new();
-        prep.header(&o);
+        self.prepared.as_ref().unwrap().header(&o);
         set(&o, "entries", out);
         Ok(o.into())
     }

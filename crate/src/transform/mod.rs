@@ -27,6 +27,9 @@ mod tests {
         assert!(super::go_regexp(r"a\\d").unwrap().is_match(r"a\d"), "an escaped backslash stays one");
         assert!(super::go_regexp(r"\bhttp\b").unwrap().is_match("net/http.Get"));
         assert!(super::go_regexp(r"\(\*T\)\.").unwrap().is_match("p.(*T).m"));
+        assert!(!super::go_regexp(r"^\s$").unwrap().is_match("\u{b}"), "Go's \\s has no vertical tab");
+        assert!(super::go_regexp(r"^[\s\w]+$").unwrap().is_match("a b_1"));
+        assert!(super::go_regexp(r"^[]a]+$").unwrap().is_match("]a"));
     }
 }
 
@@ -41,32 +44,44 @@ impl fmt::Display for TransformError {
 
 impl std::error::Error for TransformError {}
 
-/// A regexp with Go's (RE2's) meaning, as pprof compiles its options: the
-/// Perl classes `\d`, `\w`, `\s` (and negations) and `\b` are ASCII-only
-/// in Go, Unicode-aware in Rust's default syntax, so they are rewritten.
+/// A regexp with Go's (RE2's) meaning, as pprof compiles its options. The
+/// engine (regex-lite, chosen for the wasm size) already gives `\d`, `\w` and
+/// `\b` Go's ASCII meaning; only `\s` differs (it also matches \v), so it is
+/// spelled out, inside or outside a bracketed class.
 pub fn go_regexp(pattern: &str) -> Result<regex::Regex, regex::Error> {
     let mut out = String::with_capacity(pattern.len() + 8);
-    let mut chars = pattern.chars();
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    // Position inside a class: `]` right after `[` or `[^` is a literal.
+    let mut class_start = false;
     while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('d') => out.push_str("[0-9]"),
-            Some('D') => out.push_str("[^0-9]"),
-            Some('w') => out.push_str("[0-9A-Za-z_]"),
-            Some('W') => out.push_str("[^0-9A-Za-z_]"),
-            Some('s') => out.push_str("[\\t\\n\\f\\r ]"),
-            Some('S') => out.push_str("[^\\t\\n\\f\\r ]"),
-            Some('b') => out.push_str("(?-u:\\b)"),
-            Some('B') => out.push_str("(?-u:\\B)"),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
+        match c {
+            '\\' => match chars.next() {
+                Some('s') if in_class => out.push_str("\\t\\n\\f\\r "),
+                Some('s') => out.push_str("[\\t\\n\\f\\r ]"),
+                Some('S') if !in_class => out.push_str("[^\\t\\n\\f\\r ]"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().unwrap());
+                }
+                continue;
             }
-            None => out.push('\\'),
+            ']' if in_class && !class_start => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
         }
+        class_start = false;
     }
     regex::Regex::new(&out)
 }

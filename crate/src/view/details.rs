@@ -6,40 +6,13 @@ use super::timefmt;
 use super::units;
 use crate::model::*;
 
-/// The kind of profile, from its sample types (Go's runtime/pprof names).
-/// Block and mutex profiles share their sample types; a mutex profile is
-/// recorded at Unlock, so its leaves are unlock functions.
+/// The kind of profile as the page names it (model::kind decides).
 pub fn profile_kind(p: &Profile) -> &'static str {
-    let types: Vec<&str> = (0..p.num_types()).map(|i| p.sample_type_name(i)).collect();
-    let has = |t: &str| types.contains(&t);
-    if has("alloc_space") || has("inuse_space") {
-        if p.str(p.default_sample_type).starts_with("alloc_") {
-            "allocs"
-        } else {
-            "heap"
-        }
-    } else if types == ["goroutine"] {
-        "goroutine"
-    } else if types == ["threadcreate"] {
-        "threadcreate"
-    } else if has("cpu") || (has("samples") && p.str(p.period_type.r#type) == "cpu") {
-        "CPU"
-    } else if has("contentions") && has("delay") {
-        let unlock_leaves = (0..p.samples.len()).filter(|&i| leaf_name(p, i).is_some_and(|n| n.ends_with("Unlock"))).count();
-        if !p.samples.is_empty() && unlock_leaves * 2 > p.samples.len() {
-            "mutex"
-        } else {
-            "block"
-        }
-    } else {
-        "profile"
+    match kind::classify(p) {
+        kind::ProfileKind::Cpu => "CPU",
+        kind::ProfileKind::Other => "profile",
+        k => k.as_str(),
     }
-}
-
-fn leaf_name(p: &Profile, sample: usize) -> Option<&str> {
-    let loc = p.location(*p.sample_stack(sample).first()?);
-    let line = loc.lines.first()?;
-    Some(p.str(p.function(line.function).name))
 }
 
 /// How the page names the format a profile was decoded from.

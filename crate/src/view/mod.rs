@@ -15,7 +15,6 @@ pub mod goroutine_diff;
 pub mod goroutines;
 pub mod graph;
 pub mod peek;
-pub mod peek_table;
 pub mod raw;
 pub mod report;
 pub mod tags;
