@@ -134,7 +134,7 @@ export function render(list, names, on) {
     }
     if (e.error) li.append(h('span', { class: 'error', role: 'alert' }, e.error));
     if (e.error && e.deadline && on.retry) {
-      const more = e.deadline * 4;
+      const more = e.deadline * 10;
       li.append(h('button', { type: 'button', class: 'retry', onclick: () => on.retry(e, more) }, `Retry with a ${more} s deadline`));
     }
     li.append(h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${e.name}`, title: 'Remove', onclick: () => on.remove(e) }, '×'));
