@@ -155,6 +155,12 @@ async function refreshNow() {
   controls.render(s, act[0].summary);
   renderTabs(s.view);
   renderDetails(act);
+  if (engine.stopped) {
+    // Nothing computed before the stop stays on show as if it were current.
+    if (current) { current.inst.destroy(); current = null; fill(viewBody); }
+    showError(new Error(engine.stopped));
+    return;
+  }
   if (!current || current.id !== s.view) {
     if (current) current.inst.destroy();
     current = { id: s.view, inst: VIEWS[s.view].create(ctx) };
