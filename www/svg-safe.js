@@ -22,7 +22,9 @@ const LIST = /^[-+0-9.eE,\s]*$/;
 const COLOR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{1,20})$/;
 /** Attribute -> allowed values. */
 const ATTRS = {
-  id: /^[A-Za-z0-9_-]{1,64}$/,
+  // Graphviz's ids (graph0, clust1, node1, edge1, a_node1, ...) and the DOT's (node12, NN2_0):
+  // never one of the page's own ids.
+  id: /^(graph|clust|node|edge|a_|N)[A-Za-z0-9_-]{0,60}$/,
   class: /^[A-Za-z0-9_ -]{1,64}$/,
   x: NUM, y: NUM, cx: NUM, cy: NUM, rx: NUM, ry: NUM, x1: NUM, y1: NUM, x2: NUM, y2: NUM,
   width: LENGTH, height: LENGTH,
