@@ -45,7 +45,17 @@ function labelWeights(lines) {
 }
 
 test('the heap graph: the same DOT as the CLI and go tool pprof, every node drawn with its names and weights', async ({ page, requests, baseURL, incidents }) => {
-  await openGraph(page);
+  // Graphviz's Worker starts only when the view first opens
+  const workers = [];
+  page.on('worker', (w) => workers.push(w));
+  await page.goto('/index.html');
+  await dropFixtures(page, HEAP);
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  await settled(page, () => page.getByRole('tab', { name: 'Flame graph' }).click());
+  expect(workers).toHaveLength(1);
+  await settled(page, () => page.getByRole('tab', { name: 'Call graph' }).click());
+  await expect(page.locator('.graph-stage svg g.node[data-i]').first()).toBeVisible();
+  expect(workers).toHaveLength(2);
   const dot = await page.evaluate(() => window.profdrop.view().data().dot);
   const cliDot = cli('dot', [goFixture(HEAP)]);
   expect(dot).toBe(cliDot);
