@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { root, run, log } from './lib.mjs';
 
 const t0 = Date.now();
@@ -55,9 +56,25 @@ const workerPlugin = {
     }));
   },
 };
+// The Graphviz Worker (www/graphviz-worker.js with @viz-js/viz): bundled
+// like the engine's, then gzipped (its wasm is a 1.1 MB string that JSON
+// escaping would double) and imported as bytes from profdrop:graphviz-source;
+// the page inflates and starts it when the Graph view first opens.
+const graphviz = await esbuild.build({
+  ...common, entryPoints: [join(root, 'www/graphviz-worker.js')], format: 'iife', charset: 'utf8',
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+const graphvizGz = gzipSync(graphviz.outputFiles[0].contents, { level: 9 });
+const graphvizPlugin = {
+  name: 'graphviz-source',
+  setup(b) {
+    b.onResolve({ filter: /^profdrop:graphviz-source$/ }, () => ({ path: 'graphviz-source', namespace: 'profdrop-graphviz' }));
+    b.onLoad({ filter: /.*/, namespace: 'profdrop-graphviz' }, () => ({ contents: graphvizGz, loader: 'binary' }));
+  },
+};
 const app = await esbuild.build({
   ...common, entryPoints: [join(root, 'www/app.js')], format: 'esm', outdir: dist,
-  plugins: [workerPlugin],
+  plugins: [workerPlugin, graphvizPlugin],
 });
 const js = app.outputFiles.find((f) => f.path.endsWith('.js')).text;
 const cssFile = app.outputFiles.find((f) => f.path.endsWith('.css'));
@@ -94,4 +111,4 @@ const single = html
 writeFileSync(join(dist, 'profdrop.html'), single);
 
 const kb = (p) => (statSync(p).size / 1024).toFixed(0);
-log(`built dist/ (app.js ${kb(join(dist, 'app.js'))} KiB, wasm ${kb(join(pkg, 'profdrop_bg.wasm'))} KiB) and dist/profdrop.html (${kb(join(dist, 'profdrop.html'))} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+log(`built dist/ (app.js ${kb(join(dist, 'app.js'))} KiB, of which Graphviz ${(graphvizGz.length * 4 / 3 / 1024).toFixed(0)} KiB; wasm ${kb(join(pkg, 'profdrop_bg.wasm'))} KiB) and dist/profdrop.html (${kb(join(dist, 'profdrop.html'))} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -14,6 +14,8 @@ import * as top from './views/top.js';
 import * as flame from './views/flame.js';
 import * as tree from './views/tree.js';
 import * as peek from './views/peek.js';
+import * as graph from './views/graph.js';
+import * as tags from './views/tags.js';
 
 /**
  * What a view gets from the page.
@@ -30,7 +32,7 @@ import * as peek from './views/peek.js';
  * }} ViewContext
  */
 
-const VIEWS = { top, flame, tree, peek };
+const VIEWS = { top, flame, tree, peek, graph, tags };
 const $ = (id) => document.getElementById(id);
 const list = $('files');
 const viewEl = $('view');
@@ -74,7 +76,7 @@ const ctx = {
 };
 
 function renderFiles() {
-  files.render(list, state.get().files, { show, remove });
+  files.render(list, state.get().files, { show, remove, retry: (e, deadline) => open([{ name: e.name, blob: e.blob, deadline }]) });
   $('empty-hint').hidden = files.entries.length > 0;
 }
 
@@ -153,6 +155,12 @@ async function refreshNow() {
   controls.render(s, act[0].summary);
   renderTabs(s.view);
   renderDetails(act);
+  if (engine.stopped) {
+    // Nothing computed before the stop stays on show as if it were current.
+    if (current) { current.inst.destroy(); current = null; fill(viewBody); }
+    showError(new Error(engine.stopped));
+    return;
+  }
   if (!current || current.id !== s.view) {
     if (current) current.inst.destroy();
     current = { id: s.view, inst: VIEWS[s.view].create(ctx) };

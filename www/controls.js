@@ -1,5 +1,5 @@
 // Controls above the views: the sample type (every type in the file), the
-// granularity, the focus/ignore/hide/show/show_from/prune_from fields, the
+// granularity, the focus/ignore/hide/show/show_from/prune_from/tagfocus/tagignore fields, the
 // applied filters as removable chips, and what matched nothing.
 import * as state from './state.js';
 import { h, fill } from './dom.js';
@@ -13,12 +13,14 @@ const HELP = {
   show: 'keep only matching frames in stacks',
   show_from: 'drop frames above the first match',
   prune_from: 'drop frames below a match',
+  tagfocus: 'keep samples with a label matching key=regexp (or a numeric range, bytes=4kb:)',
+  tagignore: 'drop samples with a label matching key=regexp',
 };
 
 export function init() {
   const form = $('filters');
   for (const op of state.FILTERS) {
-    form.append(h('label', { title: HELP[op] }, op, ' ', h('input', { name: op, type: 'text', placeholder: 'regexp', spellcheck: 'false' })));
+    form.append(h('label', { title: HELP[op] }, op, ' ', h('input', { name: op, type: 'text', placeholder: op.startsWith('tag') ? 'key=regexp' : 'regexp', spellcheck: 'false' })));
   }
   form.append(h('button', { type: 'submit' }, 'Apply'));
   form.addEventListener('submit', (e) => {

@@ -174,3 +174,79 @@ export function format(q, values, of) {
 export function topText(q) {
   return call('top_text', [ids(q), q.options]);
 }
+
+// ---------------------------------------------------------------------------
+// Call graph, tags, and the per-file decode deadline.
+// ---------------------------------------------------------------------------
+
+/**
+ * pprof's -dot for a query, and the drawn nodes as columns: `ids[i]` is the
+ * DOT node `N{ids[i]}`; flat/cum signed, with texts in the report's unit.
+ * @typedef {Header & {dot: string, ids: Uint32Array, name: StrCol, flat: Float64Array, cum: Float64Array,
+ *   flat_text: StrCol, flat_pct: StrCol, cum_text: StrCol, cum_pct: StrCol}} DotView
+ */
+/**
+ * pprof's -tags: per label key its values heaviest first, weights as pprof prints them, shares of the key's total.
+ * @typedef {{key: string, numeric: boolean, total: number, total_text: string, name: StrCol, weight: Float64Array,
+ *   weight_text: StrCol, pct: StrCol}} TagKey
+ * @typedef {Header & {keys: TagKey[]}} TagsView
+ */
+
+/** @returns {Promise<DotView>} `options` may carry nodecount, nodefraction, edgefraction. */
+export function dot(q) {
+  return call('dot', [ids(q), q.options]);
+}
+
+/** @returns {Promise<TagsView>} */
+export function tags(q) {
+  return call('tags', [ids(q), q.options]);
+}
+
+/**
+ * Ends the engine Worker at once (what it held is gone) and rejects every
+ * call in flight with `reason`; the next call starts a fresh, empty engine.
+ */
+export function restart(reason) {
+  if (worker) worker.terminate();
+  worker = null;
+  const waiting = [...pending.values()];
+  pending.clear();
+  for (const p of waiting) p.reject(new Error(reason));
+}
+
+/** Thrown by `loadWithin` when decoding one file outlasted the deadline (the engine was restarted). */
+export class DeadlineError extends Error {
+  constructor(message, seconds) {
+    super(message);
+    this.seconds = seconds;
+  }
+}
+
+/**
+ * `load` with a deadline: counted from when the engine starts reading the
+ * file (not while it finishes earlier work). Past it the Worker is
+ * terminated and restarted empty, and this rejects with a DeadlineError;
+ * the caller loads the other files again.
+ */
+export function loadWithin(name, blob, onStage, seconds) {
+  return new Promise((resolve, reject) => {
+    let timer = 0;
+    let over = false;
+    const stage = (s) => {
+      if (s === 'reading') {
+        timer = setTimeout(() => {
+          over = true;
+          const msg = `${name}: decoding took longer than the ${seconds} s per-file deadline, so the engine was restarted`;
+          restart(msg);
+          reject(new DeadlineError(msg, seconds));
+        }, seconds * 1000);
+      } else if (onStage) {
+        onStage(s);
+      }
+    };
+    call('load', [name, blob], { onStage: stage }).then(
+      (v) => { clearTimeout(timer); if (!over) resolve(v); },
+      (e) => { clearTimeout(timer); if (!over) reject(e); },
+    );
+  });
+}

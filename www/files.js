@@ -1,13 +1,23 @@
 // The loaded files: reading, the engine's load stages, the list with each
 // file's kind, sample types, time, duration, size, progress, error and a
-// remove button. One file's error never disturbs the others.
+// remove button. One file's error never disturbs the others: a file whose
+// decoding outlasts the per-file deadline (60 s, or ?decode_deadline=SECONDS
+// in the page's address) gets the engine restarted, and the other files are
+// loaded again from the page's own File/Blob handles, so they stay loaded.
 import * as engine from './engine.js';
 import { h, fill } from './dom.js';
 
 /**
  * @typedef {{key: number, name: string, size: number, stage: string | null, summary: import('./engine.js').Summary | null,
- *   error: string | null}} Entry
+ *   error: string | null, blob: Blob, deadline: number}} Entry
+ * `deadline` is set (in seconds) on a file whose decoding hit the deadline.
  */
+
+/** The per-file decode deadline in seconds: ?decode_deadline=SECONDS in the page's address, else 60. */
+export function deadlineSeconds() {
+  const v = Number(new URLSearchParams(location.search).get('decode_deadline'));
+  return Number.isFinite(v) && v > 0 ? v : 60;
+}
 
 const STAGES = ['reading', 'inflating', 'decoding', 'aggregating'];
 
@@ -30,7 +40,7 @@ export function active(names) {
  */
 export async function add(inputs, onChange) {
   const added = inputs.map((f) => {
-    const e = { key: nextKey++, name: f.name, size: f.blob.size, stage: 'reading', summary: null, error: null };
+    const e = { key: nextKey++, name: f.name, size: f.blob.size, stage: 'reading', summary: null, error: null, blob: f.blob, deadline: 0 };
     // A file of the same name replaces the old one (names identify files in the URL).
     const old = entries.findIndex((x) => x.name === f.name);
     if (old >= 0) {
@@ -44,15 +54,39 @@ export async function add(inputs, onChange) {
   onChange();
   for (const [i, f] of inputs.entries()) {
     const e = added[i];
+    const seconds = f.deadline || deadlineSeconds();
     try {
-      e.summary = await engine.load(f.name, f.blob, (stage) => { setStage(e, stage); onChange(); });
+      e.summary = await engine.loadWithin(f.name, f.blob, (stage) => { setStage(e, stage); onChange(); }, seconds);
     } catch (err) {
       e.error = err.message;
+      if (err instanceof engine.DeadlineError) {
+        e.deadline = seconds;
+        e.stage = null;
+        await reloadOthers(e, onChange);
+        e.error = `${err.message}; the other files were loaded again. To allow more time, retry below or open the page with ?decode_deadline=SECONDS.`;
+      }
     }
     e.stage = null;
     onChange();
   }
   return added.filter((e) => e.summary);
+}
+
+/** After a restart: every other loaded file into the new engine (new ids), from its File/Blob. */
+async function reloadOthers(except, onChange) {
+  for (const x of entries) {
+    if (x === except || !x.summary) continue;
+    x.summary = null;
+    setStage(x, 'reading');
+    onChange();
+    try {
+      x.summary = await engine.loadWithin(x.name, x.blob, (stage) => { setStage(x, stage); onChange(); }, deadlineSeconds());
+    } catch (err) {
+      x.error = err.message;
+    }
+    x.stage = null;
+    onChange();
+  }
 }
 
 export function setStage(e, stage) {
@@ -70,7 +104,7 @@ export async function remove(entry) {
  * Renders the list. `names` are the files the views show.
  * @param {HTMLElement} list
  * @param {string[]} names
- * @param {{show: (e: Entry) => void, remove: (e: Entry) => void}} on
+ * @param {{show: (e: Entry) => void, remove: (e: Entry) => void, retry?: (e: Entry, seconds: number) => void}} on
  */
 export function render(list, names, on) {
   fill(list, entries.map((e) => {
@@ -99,6 +133,10 @@ export function render(list, names, on) {
       );
     }
     if (e.error) li.append(h('span', { class: 'error', role: 'alert' }, e.error));
+    if (e.error && e.deadline && on.retry) {
+      const more = e.deadline * 10;
+      li.append(h('button', { type: 'button', class: 'retry', onclick: () => on.retry(e, more) }, `Retry with a ${more} s deadline`));
+    }
     li.append(h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${e.name}`, title: 'Remove', onclick: () => on.remove(e) }, '×'));
     return li;
   }));

@@ -3,16 +3,18 @@
 //   files       names of the loaded files the views show (merged, as pprof merges sources)
 //   sampleType  pprof's sample_index by name ("" = the profile's default)
 //   transforms  [{op, value}] in the order applied: focus, ignore, hide, show,
-//               show_from, prune_from (regular expressions) and granularity
-//   view        top | flame | tree | peek
+//               show_from, prune_from (regular expressions), tagfocus, tagignore
+//               (pprof's tag filters: key=regexp or a numeric range) and granularity
+//   view        top | flame | tree | peek | graph | tags
 //   selection   the selected function's name (peek shows it)
 //   sort        flat | cum (the top table's order), inverted (call tree)
 //   nodefraction  pprof's nodefraction ("" = its default, 0.005)
 // URL keys are pprof's names: #file=heap.pb.gz&sample_index=alloc_space&focus=net/http&view=flame
 
-export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'prune_from'];
+export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'prune_from', 'tagfocus', 'tagignore'];
+export const TAG_FILTERS = ['tagfocus', 'tagignore'];
 export const GRANULARITIES = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
-export const VIEWS = ['top', 'flame', 'tree', 'peek'];
+export const VIEWS = ['top', 'flame', 'tree', 'peek', 'graph', 'tags'];
 
 /** @typedef {{op: string, value: string}} Transform */
 /**
@@ -104,12 +106,29 @@ export function options(s) {
   for (const op of FILTERS) {
     const vs = s.transforms.filter((t) => t.op === op).map((t) => t.value);
     if (vs.length === 1) o[op] = vs[0];
-    else if (vs.length > 1) o[op] = vs.map((v) => `(?:${v})`).join('|');
+    else if (vs.length > 1) o[op] = TAG_FILTERS.includes(op) ? joinTagFilters(vs) : vs.map((v) => `(?:${v})`).join('|');
   }
   const g = s.transforms.filter((t) => t.op === 'granularity').pop();
   if (g) o.granularity = g.value;
   if (s.nodefraction) o.nodefraction = Number(s.nodefraction);
   return o;
+}
+
+/**
+ * Several tag filters as pprof's one option: `key=re1,re2` (any of them) when
+ * they name the same key; pprof's option holds one key, so otherwise the
+ * latest key's filters apply (the Tags view replaces a filter on another key).
+ */
+export function joinTagFilters(vs) {
+  const key = (v) => (v.includes('=') ? v.slice(0, v.indexOf('=')) : '');
+  const last = key(vs[vs.length - 1]);
+  const same = vs.filter((v) => key(v) === last).map((v) => (last ? v.slice(last.length + 1) : v));
+  return last ? `${last}=${same.join(',')}` : same.join(',');
+}
+
+/** pprof's tag filter matching exactly `value` of label `key` (a comma would split pprof's list). */
+export function tagExactly(key, value) {
+  return `${key}=${exactly(value).replace(/,/g, '\\x2c')}`;
 }
 
 export function validFraction(v) {

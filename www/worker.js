@@ -6,6 +6,9 @@
 import { initSync, Session } from 'profdrop-wasm';
 import wasmBytes from 'profdrop-wasm-bytes';
 
+// The engine's panic hook (wasm.rs) leaves the panic's message here before the module traps.
+let panicMessage = '';
+self.profdropPanic = (message) => { panicMessage = String(message); };
 const wasm = initSync({ module: wasmBytes });
 const session = new Session();
 let stopped = null;
@@ -14,6 +17,7 @@ const methods = {
   // The file is read here, in chunks, straight into wasm memory: no copy of
   // it is ever held by the page.
   load(id, name, blob) {
+    self.postMessage({ id, stage: 'reading' });
     const pending = session.begin_load_sized(name, blob.size);
     const reader = new FileReaderSync();
     const chunk = 4 << 20;
@@ -59,6 +63,8 @@ const methods = {
   peek: (id, ids, o, pattern) => session.peek(ids, o, pattern),
   format: (id, ids, o, values, of) => session.format(ids, o, values, of),
   top_text: (id, ids, o) => session.top_text(ids, o),
+  dot: (id, ids, o) => session.dot(ids, o),
+  tags: (id, ids, o) => session.tags(ids, o),
 };
 
 /** The buffers of the typed arrays in a result (two levels deep: string columns). */
@@ -80,7 +86,7 @@ self.onmessage = (e) => {
   } catch (err) {
     const message = String(err && err.message ? err.message : err);
     if (err instanceof WebAssembly.RuntimeError) {
-      stopped = `the engine stopped (${message}): reload the page`;
+      stopped = `the engine stopped (${panicMessage || message}): reload the page`;
       self.postMessage({ id, error: stopped, stopped: true });
     } else {
       self.postMessage({ id, error: message });

@@ -359,6 +359,8 @@ impl Session {
             .get_mut(pending as usize)
             .and_then(|s| s.take())
             .ok_or_else(|| js_err("no pending load"))?;
+        #[cfg(feature = "test-trap")]
+        trap_if_asked(&p.name);
         let prof = decode::decode_uncompressed(&p.bytes, &self.limits).map_err(js_err)?;
         drop(p.bytes);
         self.add(&p.name, p.size, prof)
@@ -675,5 +677,110 @@ impl Session {
 impl Default for Session {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Call graph and tags (the Graph and Tags views), and the panic message.
+// ---------------------------------------------------------------------------
+
+/// Hands a panic's message to the Worker (as `self.profdropPanic(message)`)
+/// before the module traps, so the page can say what stopped the engine.
+#[wasm_bindgen(start)]
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let global = js_sys::global();
+        if let Ok(f) = Reflect::get(&global, &JsValue::from_str("profdropPanic")) {
+            if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+                let _ = f.call1(&global, &JsValue::from_str(&info.to_string()));
+            }
+        }
+    }));
+}
+
+/// Test builds only (`--features test-trap`): a file of this name makes the
+/// load panic, so the browser tests can watch the page handle a real trap.
+#[cfg(feature = "test-trap")]
+fn trap_if_asked(name: &str) {
+    if name == "profdrop-test-trap.txt" {
+        panic!("deliberate panic for tests: {name}");
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// pprof's `-dot` for the query (nodecount 80, nodefraction 0.005,
+    /// edgefraction 0.001 unless `options` says otherwise): the DOT text the
+    /// CLI prints, and the drawn nodes as columns — `ids` (DOT node `N{id}`),
+    /// `name`, signed `flat`/`cum`, and their texts in the report's unit.
+    pub fn dot(&mut self, ids: &[u32], options: JsValue) -> Result<JsValue, JsError> {
+        let o = parse_options(options.clone())?;
+        self.prepare(ids, options)?;
+        let p = &self.source.as_ref().unwrap().1;
+        let mut rpt = Report::new(p, ReportKind::Dot, &o).map_err(js_err)?;
+        rpt.utc = true;
+        let g = crate::view::dot::build_dot(&mut rpt);
+        let n = g.nodes.len();
+        let out = Object::new();
+        set(&out, "total", rpt.total as f64);
+        set(&out, "sample_type", JsValue::from_str(&rpt.sample_type));
+        set(&out, "unmatched", strings(&rpt.unmatched));
+        set(&out, "dot", JsValue::from_str(&g.dot));
+        let idv: Vec<u32> = g.nodes.iter().map(|d| d.id as u32).collect();
+        set(&out, "ids", Uint32Array::from(&idv[..]));
+        set(&out, "name", StrCol::from_iter(n, g.nodes.iter().map(|d| d.name.as_str())).to_js());
+        set(&out, "flat", f64s(g.nodes.iter().map(|d| d.flat)));
+        set(&out, "cum", f64s(g.nodes.iter().map(|d| d.cum)));
+        let col = |f: &dyn Fn(&crate::view::dot::DotNode) -> String| {
+            let mut c = StrCol::with_capacity(n);
+            for d in &g.nodes {
+                c.push(&f(d));
+            }
+            c.to_js()
+        };
+        set(&out, "flat_text", col(&|d| rpt.format_value(d.flat)));
+        set(&out, "flat_pct", col(&|d| units::percentage(d.flat, rpt.total).trim().to_string()));
+        set(&out, "cum_text", col(&|d| rpt.format_value(d.cum)));
+        set(&out, "cum_pct", col(&|d| units::percentage(d.cum, rpt.total).trim().to_string()));
+        Ok(out.into())
+    }
+
+    /// pprof's `-tags` for the query: every label key with its total and its
+    /// values, heaviest first; weights as the CLI prints them (`%.1f` in the
+    /// output unit) and each value's share of its key's total.
+    pub fn tags(&mut self, ids: &[u32], options: JsValue) -> Result<JsValue, JsError> {
+        let o = parse_options(options.clone())?;
+        self.prepare(ids, options)?;
+        let p = &self.source.as_ref().unwrap().1;
+        let mut rpt = Report::new(p, ReportKind::Tags, &o).map_err(js_err)?;
+        rpt.utc = true;
+        let keys: Array = crate::view::tags::build_tags(&rpt)
+            .iter()
+            .map(|k| -> JsValue {
+                let r = Object::new();
+                set(&r, "key", JsValue::from_str(&k.key));
+                set(&r, "numeric", k.numeric);
+                set(&r, "total", k.total as f64);
+                set(&r, "total_text", JsValue::from_str(&crate::view::tags::scaled(&rpt, k.total)));
+                let n = k.values.len();
+                set(&r, "name", StrCol::from_iter(n, k.values.iter().map(|v| v.name.as_str())).to_js());
+                set(&r, "weight", f64s(k.values.iter().map(|v| v.weight)));
+                let mut wt = StrCol::with_capacity(n);
+                let mut pc = StrCol::with_capacity(n);
+                for v in &k.values {
+                    wt.push(&crate::view::tags::scaled(&rpt, v.weight));
+                    pc.push(if k.total > 0 { units::percentage(v.weight, k.total) } else { String::new() }.trim());
+                }
+                set(&r, "weight_text", wt.to_js());
+                set(&r, "pct", pc.to_js());
+                r.into()
+            })
+            .collect();
+        let out = Object::new();
+        set(&out, "total", rpt.total as f64);
+        set(&out, "sample_type", JsValue::from_str(&rpt.sample_type));
+        set(&out, "unmatched", strings(&rpt.unmatched));
+        set(&out, "keys", keys);
+        Ok(out.into())
     }
 }

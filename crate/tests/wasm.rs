@@ -54,3 +54,54 @@ fn text_dumps_decode_in_wasm_as_natively() {
         assert_eq!(printed(&text, i), printed(&binary, i), "{i}");
     }
 }
+
+const HEAP_T1_DOT: &str = include_str!("../../tests/fixtures/go/heap_t1.pb.gz.pprof_dot.txt");
+const HEAP_T1_DOT_20: &str = include_str!("../../tests/fixtures/go/heap_t1.pb.gz.pprof_dot_nodecount=20.txt");
+const CPU_T1: &[u8] = include_bytes!("../../tests/fixtures/go/cpu_t1.pb.gz");
+
+fn field(o: &wasm_bindgen::JsValue, k: &str) -> wasm_bindgen::JsValue {
+    js_sys::Reflect::get(o, &wasm_bindgen::JsValue::from_str(k)).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn session_dot_is_pprofs_and_lists_the_drawn_nodes() {
+    let mut s = profdrop::wasm::Session::new();
+    s.load("heap_t1.pb.gz", HEAP_T1).unwrap();
+    let g = s.dot(&[0], wasm_bindgen::JsValue::UNDEFINED).unwrap();
+    let dot = field(&g, "dot").as_string().unwrap();
+    // Time: printed in UTC by the session, as in the reference.
+    assert_eq!(dot, HEAP_T1_DOT);
+    let ids = js_sys::Uint32Array::from(field(&g, "ids")).to_vec();
+    let nodes = dot.lines().filter(|l| l.starts_with('N') && l.contains(" [label=\"") && l.contains("id=\"node")).count();
+    assert_eq!(ids.len(), nodes);
+    assert_eq!(ids, (1..=nodes as u32).collect::<Vec<_>>());
+    let flat = js_sys::Float64Array::from(field(&g, "flat")).to_vec();
+    let cum = js_sys::Float64Array::from(field(&g, "cum")).to_vec();
+    assert!(flat.iter().zip(&cum).all(|(f, c)| f.abs() <= c.abs()));
+    // nodecount reaches the engine by pprof's name
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"nodecount".into(), &20.into()).unwrap();
+    let g20 = s.dot(&[0], o.into()).unwrap();
+    assert_eq!(field(&g20, "dot").as_string().unwrap(), HEAP_T1_DOT_20);
+}
+
+#[wasm_bindgen_test]
+fn session_tags_are_pprofs() {
+    let mut s = profdrop::wasm::Session::new();
+    s.load("cpu_t1.pb.gz", CPU_T1).unwrap();
+    let t = s.tags(&[0], wasm_bindgen::JsValue::UNDEFINED).unwrap();
+    let keys = js_sys::Array::from(&field(&t, "keys"));
+    assert_eq!(keys.length(), 1);
+    let k = keys.get(0);
+    assert_eq!(field(&k, "key").as_string().unwrap(), "route");
+    assert_eq!(field(&k, "total_text").as_string().unwrap(), "280.0ms");
+    let col = |name: &str| {
+        let c = field(&k, name);
+        let text = field(&c, "text").as_string().unwrap();
+        let off = js_sys::Uint32Array::from(field(&c, "offsets")).to_vec();
+        off.windows(2).map(|w| text[w[0] as usize..w[1] as usize].to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(col("name"), ["inventory-pooled", "inventory"]);
+    assert_eq!(col("weight_text"), ["150.0ms", "130.0ms"]);
+    assert_eq!(col("pct"), ["53.57%", "46.43%"]);
+}

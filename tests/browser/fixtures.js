@@ -110,3 +110,35 @@ export async function settled(page, action) {
 }
 
 export { expect };
+
+/** `profdrop REPORT ARGS...` from the CLI (built by cargo test, or built here), in UTC. */
+export function cli(report, args) {
+  for (const p of ['target/debug/profdrop', 'target/release/profdrop']) {
+    const bin = join(root, p);
+    if (existsSync(bin)) {
+      const r = spawnSync(bin, [report, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+      if (r.status !== 0) throw new Error(`profdrop ${report} ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    }
+  }
+  const r = spawnSync('cargo', ['run', '--quiet', '--bin', 'profdrop', '--', report, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  if (r.status !== 0) throw new Error(`profdrop ${report} ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * The function nodes of a DOT text as pprof writes it: DOT id -> the label's
+ * lines (escapes resolved, as Graphviz draws them) and the full name (from the tooltip).
+ */
+export function dotNodes(dot) {
+  const nodes = new Map();
+  for (const line of dot.split('\n')) {
+    const m = /^N(\d+) \[label="((?:[^"\\]|\\.)*)" id="node\d+" .* tooltip="((?:[^"\\]|\\.)*)" color=/.exec(line);
+    if (!m) continue;
+    const unescape = (s) => s.replace(/\\(.)/g, (_, c) => ({ n: '\n', l: '\n', r: '\n' }[c] || c));
+    const lines = unescape(m[2]).split('\n').filter((l) => l !== '');
+    const tooltip = unescape(m[3]);
+    nodes.set(Number(m[1]), { lines, name: tooltip.replace(/ \([^()]*\)$/, ''), tooltip });
+  }
+  return nodes;
+}

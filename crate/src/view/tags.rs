@@ -58,7 +58,7 @@ pub fn build_tags(rpt: &Report) -> Vec<TagKey> {
 }
 
 /// `%.1f` of a value scaled to the output unit, with its unit.
-fn scaled(rpt: &Report, v: i64) -> String {
+pub fn scaled(rpt: &Report, v: i64) -> String {
     let (f, u) = units::scale(v, &rpt.sample_unit, &rpt.options.unit);
     format!("{}{u}", units::go_fmt_f(f, 1))
 }

@@ -1,0 +1,72 @@
+// No network path in the shipped code (issue 8): the built bundle
+// (dist/app.js, and dist/profdrop.html with everything inlined) is searched
+// for fetch, XMLHttpRequest, WebSocket, sendBeacon, EventSource and
+// importScripts — in its own text (the page, the views, the engine Worker's
+// code embedded as a string, wasm-bindgen's glue) and inside every gzipped
+// payload it embeds (base64 "H4sI…": the Graphviz Worker's code, the example
+// profiles). The page's own code has none. The only hits allowed are listed
+// below, each with why it can never send anything; a new hit fails the test.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { test, expect, root } from './fixtures.js';
+
+const API = /\b(fetch|XMLHttpRequest|WebSocket|sendBeacon|EventSource|importScripts)\b/g;
+
+/**
+ * Allowed hits, all in the Graphviz Worker (@viz-js/viz: Graphviz built with
+ * Emscripten). Viz is built with its wasm inline (`findWasmBinary` returns
+ * `binaryDecode('\0asm…')`), so Emscripten's URL loader is never asked for a
+ * file, and Viz never creates the lazily-loaded files whose reader uses
+ * synchronous XHR. Were either ever called, the page's CSP (`connect-src
+ * 'none'`) refuses the request, and the browser tests watch every request
+ * while the graph is drawn (graph.spec.js, hardening.spec.js).
+ */
+const ALLOWED = [
+  { why: 'Emscripten readAsync: fetches a URL it is given; only called for a wasm file or preloaded files, neither of which Viz has',
+    context: /async \w=>\{var \w=await fetch\(\w,\{credentials:"same-origin"\}\)/ },
+  { why: 'Emscripten FS.forceLoadFile: aborts when XHR exists and a lazy file was not loaded; Viz creates no lazy files',
+    context: /if\(globalThis\.XMLHttpRequest\)\w\("Lazy loading should have been performed/ },
+  { why: 'Emscripten LazyUint8Array.cacheLength: HEAD request of a lazy file; Viz creates no lazy files',
+    context: /cacheLength\(\)\{var \w=new XMLHttpRequest;\w\.open\("HEAD"/ },
+  { why: 'Emscripten LazyUint8Array chunk getter: GET of a lazy file\'s bytes; Viz creates no lazy files',
+    context: /var \w=new XMLHttpRequest;return \w\.open\("GET"/ },
+  { why: 'Emscripten createLazyFile: aborts with "Cannot do synchronous binary XHRs outside webworkers"; Viz creates no lazy files',
+    context: /if\(globalThis\.XMLHttpRequest\)\{\w\("Cannot do synchronous binary XHRs outside webworkers/ },
+];
+
+/** The texts a bundle file holds: itself and every embedded gzip payload, inflated. */
+function texts(file) {
+  const own = readFileSync(join(root, 'dist', file), 'utf8');
+  const out = [{ where: file, text: own, embedded: false }];
+  for (const m of own.matchAll(/"(H4sI[A-Za-z0-9+/=]+)"/g)) {
+    const text = gunzipSync(Buffer.from(m[1], 'base64')).toString('latin1');
+    out.push({ where: `${file}: gzip payload at ${m.index} (${text.length} bytes)`, text, embedded: true });
+  }
+  return out;
+}
+
+for (const file of ['app.js', 'profdrop.html']) {
+  test(`dist/${file} has no network API but the listed, unreachable ones in Graphviz's runtime`, () => {
+    const all = texts(file);
+    // the Graphviz Worker is one of the payloads: otherwise this test would search nothing of it
+    const graphviz = all.filter((t) => t.embedded && t.text.includes('Viz.js') && t.text.includes('graphvizVersion'));
+    expect(graphviz).toHaveLength(1);
+    // and the engine Worker's code is in the bundle's own text
+    expect(all[0].text).toContain('begin_load_sized');
+
+    const hits = [];
+    for (const t of all) {
+      for (const m of t.text.matchAll(API)) {
+        hits.push({ where: t.where, api: m[1], graphviz: t === graphviz[0], context: t.text.slice(Math.max(0, m.index - 120), m.index + 120) });
+      }
+    }
+    // nothing outside the Graphviz Worker: the page, the views, the engine and its glue
+    expect(hits.filter((x) => !x.graphviz).map((x) => `${x.where}: ${x.api}: ${x.context}`)).toEqual([]);
+    // in it, exactly one hit per allowed entry, and no other
+    const unexplained = hits.filter((x) => !ALLOWED.some((a) => a.context.test(x.context)));
+    expect(unexplained.map((x) => `${x.api}: ${x.context}`)).toEqual([]);
+    for (const a of ALLOWED) expect(hits.filter((x) => a.context.test(x.context)), a.why).toHaveLength(1);
+    expect(hits).toHaveLength(ALLOWED.length);
+  });
+}
