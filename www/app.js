@@ -14,6 +14,9 @@ import * as top from './views/top.js';
 import * as flame from './views/flame.js';
 import * as tree from './views/tree.js';
 import * as peek from './views/peek.js';
+import * as compare from './views/compare.js';
+import * as goroutines from './views/goroutines.js';
+import * as insights from './insights.js';
 
 /**
  * What a view gets from the page.
@@ -30,7 +33,7 @@ import * as peek from './views/peek.js';
  * }} ViewContext
  */
 
-const VIEWS = { top, flame, tree, peek };
+const VIEWS = { top, flame, tree, peek, compare, goroutines };
 const $ = (id) => document.getElementById(id);
 const list = $('files');
 const viewEl = $('view');
@@ -137,6 +140,7 @@ function refresh() {
 async function refreshNow() {
   const s = state.get();
   renderFiles();
+  insights.refresh(ctx).catch(() => {});
   const act = files.active(s.files);
   const has = act.length > 0;
   for (const id of ['controls', 'tabs-bar', 'view', 'details']) $(id).hidden = !has;
@@ -263,4 +267,4 @@ state.subscribe(() => { timings.action = performance.now(); refresh(); });
 refresh();
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory };
+window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown };

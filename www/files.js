@@ -86,6 +86,7 @@ export function render(list, names, on) {
         h('span', { class: 'format' }, s.format),
         h('span', { class: 'types', title: 'sample types' }, s.sample_types.map((t) => t[0]).join(', ')),
         s.time_text && h('span', { class: 'time', title: 'time' }, s.time_text),
+        !s.time_text && s.file_time_text && h('span', { class: 'time from-file', title: "the dump carries no time: comparisons use the file's date" }, `${s.file_time_text} (time from the file's date)`),
         s.duration_text && h('span', { class: 'duration', title: 'duration' }, s.duration_text),
         h('span', { class: 'size num', title: 'size' }, s.size_text),
       );
