@@ -16,6 +16,8 @@ let panel = null;
 let offerKey = '';
 let findingsKey = '';
 let markdown = '';
+/** The findings list folded away by the user (the heading and limits stay). */
+let collapsed = false;
 /** The last findings as the engine sent them (test hook). */
 let last = null;
 
@@ -120,19 +122,32 @@ async function renderFindings(ctx, all, key) {
     },
   }, 'Copy as Markdown');
   const scope = `${r.goroutine_profiles} goroutine and ${r.heap_profiles} heap profile${r.heap_profiles === 1 ? '' : 's'}, ${r.rules} rules`;
+  const body = h('div', { class: 'findings-body', id: 'findings-body', hidden: collapsed },
+    r.errors.map((e) => h('p', { class: 'error', role: 'alert' }, e)),
+    r.findings.length
+      ? h('ol', { class: 'findings-list' }, r.findings.map((f, i) => finding(ctx, f, r.stack_profiles[i])))
+      : h('p', { class: 'hint' }, 'No findings: no rule’s thresholds were met. Each rule states its thresholds; no finding is better than a wrong one.'));
+  const toggle = h('button', {
+    type: 'button', class: 'twisty', 'aria-controls': 'findings-body', 'aria-expanded': String(!collapsed),
+    'aria-label': 'Show the findings', title: 'Show or hide the findings',
+    onclick: () => {
+      collapsed = !collapsed;
+      body.hidden = collapsed;
+      toggle.setAttribute('aria-expanded', String(!collapsed));
+      toggle.textContent = collapsed ? '▸' : '▾';
+    },
+  }, collapsed ? '▸' : '▾');
   panel.hidden = false;
   fill(panel,
     h('div', { class: 'findings-head' },
+      toggle,
       h('h2', { id: 'findings-title' }, r.findings.length ? `Findings (${r.findings.length})` : 'Findings'),
       h('span', { class: 'hint' }, scope),
       h('span', { class: 'grow' }),
       limitInput(ctx, 'goroutine_limit', 'goroutine limit', 'e.g. 30000'),
       limitInput(ctx, 'memory_limit', 'memory limit', 'e.g. 1GiB'),
       r.findings.length ? copy : null, status),
-    r.errors.map((e) => h('p', { class: 'error', role: 'alert' }, e)),
-    r.findings.length
-      ? h('ol', { class: 'findings-list' }, r.findings.map((f, i) => finding(ctx, f, r.stack_profiles[i])))
-      : h('p', { class: 'hint' }, 'No findings: no rule’s thresholds were met. Each rule states its thresholds; no finding is better than a wrong one.'));
+    body);
 }
 
 function finding(ctx, f, profiles) {

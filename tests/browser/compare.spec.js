@@ -6,7 +6,7 @@
 // that differ give a message, not a diff; three snapshots give a growth
 // table whose slopes this test recomputes; no request leaves the page.
 import { test, expect, drop, dropFixtures, parseTop, parseLabels, reference, foreign, settled, goFixture, root } from './fixtures.js';
-import { rewriteProfile, timeNanos } from './pprof-writer.js';
+import { rewriteProfile, timeNanos, encodeProfile } from './pprof-writer.js';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -336,5 +336,47 @@ test('three snapshots: the growth table\'s slopes are the least-squares slopes o
   const projected = await page.evaluate(() => window.profdrop.view().sub().data().minutes_to_limit);
   expect(Math.abs(projected - (20000 - totals[2]) / slope(totals))).toBeLessThan(1e-6);
   expect(foreign(requests, baseURL)).toEqual([]);
+  expect(incidents).toEqual([]);
+});
+
+test('a profile compared with a copy of itself: every delta is 0, no stack is new or gone', async ({ page, incidents }) => {
+  await page.goto('/index.html');
+  const bytes = readFileSync(goFixture('heap_t1.pb.gz'));
+  await openComparison(page, [{ name: 'heap_t1.pb.gz', bytes }, { name: 'heap_t1-copy.pb.gz', bytes }], 'heap');
+  // A heap profile has no duration: nothing prints an empty field as text.
+  await expect(page.locator('#files li').first()).not.toContainText(/\b(null|false|undefined)\b/);
+  // As in pprof (go tool pprof -top -nodefraction=0 -diff_base F F), samples
+  // whose every value cancels are dropped: no row is left, even at nodefraction 0.
+  await settled(page, async () => {
+    await page.locator('#nodefraction').fill('0');
+    await page.locator('#nodefraction').dispatchEvent('change');
+  });
+  await expect(page.locator('.diff-view')).toContainText('Showing nodes accounting for 0, 0% of 47.64MB total');
+  await expect(page.locator('table.diff tbody tr.row')).toHaveCount(0);
+  await expect(page.locator('.compare-totals')).toContainText('delta 0 (0%)');
+  await settled(page, () => page.locator('.compare-tabs [data-sub=stacks]').click());
+  await expect(page.locator('.stack-list.new h3')).toHaveText('New: only in the target (0)');
+  await expect(page.locator('.stack-list.gone h3')).toHaveText('Gone: only in the base (0)');
+  expect(incidents).toEqual([]);
+});
+
+test('new and gone stacks are listed with their frames; other binaries are warned about', async ({ page, incidents }) => {
+  const a = encodeProfile({
+    sampleTypes: [['inuse_space', 'bytes']], mappingFile: '/srv/app-v1', timeNanos: 1_700_000_000_000_000_000,
+    samples: [{ stack: ['leaf', 'main.kept'], values: [100] }, { stack: ['old.alloc', 'main.gone'], values: [50] }],
+  });
+  const b = encodeProfile({
+    sampleTypes: [['inuse_space', 'bytes']], mappingFile: '/srv/app-v2', timeNanos: 1_700_000_060_000_000_000,
+    samples: [{ stack: ['leaf', 'main.kept'], values: [300] }, { stack: ['new.alloc', 'main.added'], values: [70] }],
+  });
+  await page.goto('/index.html');
+  await openComparison(page, [{ name: 'a.pb.gz', bytes: a }, { name: 'b.pb.gz', bytes: b }], 'heap');
+  await expect(page.locator('.compare-warnings li')).toContainText('main binaries differ: base /srv/app-v1');
+  await expect(page.locator('.compare-times')).toContainText('1.0 min apart');
+  await settled(page, () => page.locator('.compare-tabs [data-sub=stacks]').click());
+  await expect(page.locator('.stack-list.new li > details > summary')).toHaveText(['70B new.alloc']);
+  await expect(page.locator('.stack-list.gone li > details > summary')).toHaveText(['50B old.alloc']);
+  await page.locator('.stack-list.new summary').first().click();
+  await expect(page.locator('.stack-list.new ol.frames li')).toHaveText(['main.added', 'new.alloc']);
   expect(incidents).toEqual([]);
 });

@@ -113,7 +113,8 @@ export function timeNanos(bytes) {
  */
 export function rewriteProfile(bytes, { scale = 1, timeNanos: t }) {
   const w = new Writer();
-  for (const f of fields(unzip(bytes))) {
+  const raw = unzip(bytes);
+  for (const f of fields(raw)) {
     if (f.field === 9 && t !== undefined) {
       w.key(9, 0);
       w.varint(t);
@@ -137,7 +138,7 @@ export function rewriteProfile(bytes, { scale = 1, timeNanos: t }) {
         }
       });
     } else {
-      for (const x of unzip(bytes).subarray(f.start, f.end)) w.bytes.push(x);
+      for (const x of raw.subarray(f.start, f.end)) w.bytes.push(x);
     }
   }
   return gzipSync(Uint8Array.from(w.bytes));

@@ -18,6 +18,7 @@ const signed = (n) => (n > 0 ? `+${n}` : String(n));
 export function create(cctx) {
   const similarity = h('select', { 'aria-label': 'Grouping similarity', class: 'similarity' },
     SIMILARITIES.map(([v, label]) => h('option', { value: v }, label)));
+  const intervalLabel = h('label', { title: 'minutes between the two dumps (empty: from their times, else estimated from the waits)' }, 'interval (min) ');
   const interval = h('input', { type: 'number', min: '0', step: 'any', class: 'interval', placeholder: 'auto', 'aria-label': 'Minutes between the dumps' });
   const summary = h('div', { class: 'gdiff-summary' });
   const thead = h('thead');
@@ -26,7 +27,7 @@ export function create(cctx) {
   const el = h('div', { class: 'gdiff-view' },
     h('div', { class: 'goroutines-controls' },
       h('label', {}, 'similarity ', similarity),
-      h('label', { title: 'minutes between the two dumps (empty: from their times, else estimated from the waits)' }, 'interval (min) ', interval)),
+      intervalLabel),
     summary, h('div', { class: 'scroller' }, h('table', { class: 'goroutines gdiff' }, thead, tbody), more));
 
   let data = null;
@@ -42,8 +43,12 @@ export function create(cctx) {
     cctx.update({ params }, { push: true });
   });
 
+  intervalLabel.append(interval);
+
   function render(d) {
     const t = d.totals;
+    // The interval only matters when goroutines are matched by id.
+    intervalLabel.hidden = !d.by_id;
     fill(summary,
       h('p', {}, `${d.by_id ? 'By goroutine id' : 'By counts (goroutine ids need two debug=2 dumps)'}: base ${d.base_total} goroutines, target ${d.target_total} (${signed(d.target_total - d.base_total)}).`),
       d.interval ? h('p', {}, `Interval: ${d.interval.text}${d.interval_from ? ` — from ${d.interval_from}` : ''}.`) : null,

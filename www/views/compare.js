@@ -31,7 +31,7 @@ const SUBVIEWS = [
   ['table', 'Top diff'],
   ['flame', 'Flame graph'],
   ['stacks', 'New and gone stacks'],
-  ['goroutines', 'Goroutines by id'],
+  ['goroutines', 'Goroutine diff'],
   ['growth', 'Growth'],
 ];
 
