@@ -16,6 +16,9 @@ import * as tree from './views/tree.js';
 import * as peek from './views/peek.js';
 import * as graph from './views/graph.js';
 import * as tags from './views/tags.js';
+import * as compare from './views/compare.js';
+import * as goroutines from './views/goroutines.js';
+import * as insights from './insights.js';
 
 /**
  * What a view gets from the page.
@@ -32,7 +35,7 @@ import * as tags from './views/tags.js';
  * }} ViewContext
  */
 
-const VIEWS = { top, flame, tree, peek, graph, tags };
+const VIEWS = { top, flame, tree, peek, graph, tags, compare, goroutines };
 const $ = (id) => document.getElementById(id);
 const list = $('files');
 const viewEl = $('view');
@@ -139,6 +142,7 @@ function refresh() {
 async function refreshNow() {
   const s = state.get();
   renderFiles();
+  insights.refresh(ctx).catch(() => {});
   const act = files.active(s.files);
   const has = act.length > 0;
   for (const id of ['controls', 'tabs-bar', 'view', 'details']) $(id).hidden = !has;
@@ -271,4 +275,4 @@ state.subscribe(() => { timings.action = performance.now(); refresh(); });
 refresh();
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory };
+window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown };

@@ -250,3 +250,92 @@ export function loadWithin(name, blob, onStage, seconds) {
     );
   });
 }
+
+// Comparisons, goroutines and findings (crate/src/wasm.rs, last section).
+
+/**
+ * The diff top table of a comparison (pprof's diff columns plus each side): per row `name`, `inline`,
+ * `presence` (0 both, 1 new, 2 gone), `flat`/`cum` (target − base), `base_flat`, `base_cum`, `target_flat`,
+ * `target_cum`, `flat_change`/`cum_change` (delta / |base|, ±Infinity when new), and their texts; the header
+ * says the `mode`, the kind's `default_mode` and why, both times (`from_file`: the file's date), `minutes`
+ * between them and the rates per minute (`*_rate_text`) when known.
+ * @typedef {Header & {labels: string[], kind: string, mode: string, default_mode: string, default_reason: string,
+ *   mode_reason: string, warnings: string[], base_total_text: string, target_total_text: string, delta_total_text: string,
+ *   total_change: string, from_file: Uint8Array, time_text: string[], time_note?: string, minutes?: number, minutes_text?: string,
+ *   total_rate_text?: string, rows: number, name: StrCol, inline: Uint8Array, presence: Uint8Array, flat: Float64Array, cum: Float64Array,
+ *   base_flat: Float64Array, base_cum: Float64Array, target_flat: Float64Array, target_cum: Float64Array,
+ *   flat_change: Float64Array, cum_change: Float64Array, flat_text: StrCol, flat_pct: StrCol, sum_pct: StrCol, cum_text: StrCol,
+ *   cum_pct: StrCol, base_flat_text: StrCol, base_cum_text: StrCol, target_flat_text: StrCol, target_cum_text: StrCol,
+ *   flat_change_text: StrCol, cum_change_text: StrCol, flat_rate_text?: StrCol, cum_rate_text?: StrCol}} DiffTopView
+ */
+/** @typedef {{base: number, target: number, mode: string}} Pair  mode: diff_base | base | normalize | '' (the kind's default) */
+
+/** Tells the engine the date of the file a profile came from (`File.lastModified`). */
+export function setFileTime(id, millis) {
+  return call('set_file_time', [id, millis]);
+}
+
+/** Loaded profiles that can be compared, by kind, oldest first. */
+export function compareGroups(ids) {
+  return call('compare_groups', [Uint32Array.from(ids)]);
+}
+
+/** @param {Pair} pair @param {Options} options @returns {Promise<DiffTopView>} */
+export function compareTop(pair, options) {
+  return call('compare_top', [pair.base, pair.target, pair.mode, options]);
+}
+
+/** The differential flame graph: a FlameView plus per box `base`, `target`, `change` (−1 … +1). */
+export function compareFlame(pair, options, zoom, minFraction) {
+  return call('compare_flame', [pair.base, pair.target, pair.mode, options, zoom, minFraction]);
+}
+
+/** Frames of the last differential flame graph matching a regular expression. @returns {Promise<Uint8Array>} */
+export function compareFlameSearch(pattern) {
+  return call('compare_flame_search', [pattern]);
+}
+
+/** Base, target, delta and change of one box, in the comparison's unit. */
+export function compareDescribe(base, target) {
+  return call('compare_describe', [base, target]);
+}
+
+/** Stacks only in the target (`new`) or only in the base (`gone`). */
+export function compareStacks(pair, options, limit) {
+  return call('compare_stacks', [pair.base, pair.target, pair.mode, options, limit]);
+}
+
+/** The goroutine diff (by goroutine id for two debug=2 dumps). `interval` NaN: from the times. */
+export function goroutineCompare(pair, similarity, interval, maxRows) {
+  return call('goroutine_compare', [pair.base, pair.target, similarity, interval, maxRows]);
+}
+
+/** Growth over N snapshots (ordered by time in the engine), with the projection to `limit`. */
+export function growth(ids, options, limit, maxRows) {
+  return call('growth', [Uint32Array.from(ids), options, limit, maxRows]);
+}
+
+/** The Goroutines view of the merge of `q.ids`. */
+export function goroutines(q, similarity, foldBackground, maxGroups) {
+  return call('goroutines', [ids(q), similarity, foldBackground, maxGroups]);
+}
+
+/** Leak findings over every loaded goroutine and heap profile. */
+export function findings(goroutineLimit, memoryLimit) {
+  return call('findings', [goroutineLimit, memoryLimit]);
+}
+
+/** The mode a comparison defaults to for the target's kind and sample type: `{mode, reason, kind}`. */
+export function compareDefaultMode(target, options) {
+  return call('compare_default_mode', [target, options]);
+}
+
+/** The diff top table as `csv` or `markdown` text. */
+export function compareExport(pair, options, format) {
+  return call('compare_export', [pair.base, pair.target, pair.mode, options, format]);
+}
+
+/** Which diff top rows match a regular expression. @returns {Promise<Uint8Array>} */
+export function compareTopMatch(pair, options, pattern) {
+  return call('compare_top_match', [pair.base, pair.target, pair.mode, options, pattern]);
+}

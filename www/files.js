@@ -115,14 +115,16 @@ export function render(list, names, on) {
       ? h('button', { type: 'button', class: 'show', 'aria-pressed': String(shown), title: 'Show this file', onclick: () => on.show(e) }, e.name)
       : h('span', { class: 'name' }, e.name));
     if (s) {
-      li.append(
+      // Node.append would print a null or false as text: keep only elements.
+      li.append(...[
         h('span', { class: 'kind' }, s.kind),
         h('span', { class: 'format' }, s.format),
         h('span', { class: 'types', title: 'sample types' }, s.sample_types.map((t) => t[0]).join(', ')),
         s.time_text && h('span', { class: 'time', title: 'time' }, s.time_text),
+        !s.time_text && s.file_time_text && h('span', { class: 'time from-file', title: "the dump carries no time: comparisons use the file's date" }, `${s.file_time_text} (time from the file's date)`),
         s.duration_text && h('span', { class: 'duration', title: 'duration' }, s.duration_text),
         h('span', { class: 'size num', title: 'size' }, s.size_text),
-      );
+      ].filter(Boolean));
       if (s.warnings.length) li.append(h('span', { class: 'warning', title: s.warnings.join('\n') }, `${s.warnings.length} warning${s.warnings.length > 1 ? 's' : ''}`));
     }
     if (e.stage) {

@@ -9,22 +9,29 @@
 //   selection   the selected function's name (peek shows it)
 //   sort        flat | cum (the top table's order), inverted (call tree)
 //   nodefraction  pprof's nodefraction ("" = its default, 0.005)
+//   params      parameters of the comparison and goroutine views, by URL key
+//               (see PARAMS): diff_base=FILE or base=FILE (the base of a
+//               comparison, by pprof's flag), normalize, compare (its sub-view),
+//               similarity, fold_background, interval, goroutine_limit,
+//               memory_limit, limit
 // URL keys are pprof's names: #file=heap.pb.gz&sample_index=alloc_space&focus=net/http&view=flame
 
 export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'prune_from', 'tagfocus', 'tagignore'];
 export const TAG_FILTERS = ['tagfocus', 'tagignore'];
 export const GRANULARITIES = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
-export const VIEWS = ['top', 'flame', 'tree', 'peek', 'graph', 'tags'];
+export const VIEWS = ['top', 'flame', 'tree', 'peek', 'graph', 'tags', 'compare', 'goroutines'];
+export const PARAMS = ['diff_base', 'base', 'normalize', 'compare', 'similarity', 'fold_background', 'interval',
+  'goroutine_limit', 'memory_limit', 'limit'];
 
 /** @typedef {{op: string, value: string}} Transform */
 /**
  * @typedef {{files: string[], sampleType: string, transforms: Transform[], view: string, selection: string,
- *   sort: string, inverted: boolean, nodefraction: string}} State
+ *   sort: string, inverted: boolean, nodefraction: string, params: Record<string, string>}} State
  */
 
 /** @returns {State} */
 function initial() {
-  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '' };
+  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '', params: {} };
 }
 
 /** @type {State} */
@@ -73,6 +80,7 @@ export function toHash(s) {
   if (s.sort !== 'flat') q.set('sort', s.sort);
   if (s.inverted) q.set('inverted', '1');
   if (s.nodefraction) q.set('nodefraction', s.nodefraction);
+  for (const k of PARAMS) if (s.params && s.params[k]) q.set(k, s.params[k]);
   return q.toString();
 }
 
@@ -90,6 +98,7 @@ export function fromHash(hash) {
     else if (k === 'sort' && (v === 'cum' || v === 'flat')) s.sort = v;
     else if (k === 'inverted') s.inverted = v === '1';
     else if (k === 'nodefraction' && validFraction(v)) s.nodefraction = v;
+    else if (PARAMS.includes(k) && v) s.params[k] = v;
   }
   return s;
 }

@@ -33,7 +33,10 @@ const methods = {
     self.postMessage({ id, stage: 'inflating' });
     session.inflate(pending);
     self.postMessage({ id, stage: 'decoding' });
-    return session.finish_load(pending);
+    const summary = session.finish_load(pending);
+    // Text dumps carry no time: the file's date stands in for it in comparisons.
+    if (blob.lastModified) Object.assign(summary, session.set_file_time(summary.id, blob.lastModified) || {});
+    return summary;
   },
   // Runs the hot paths on a small profile so the engine's code is compiled
   // by the optimizing tier before a large file arrives: V8 first runs wasm
@@ -65,6 +68,21 @@ const methods = {
   top_text: (id, ids, o) => session.top_text(ids, o),
   dot: (id, ids, o) => session.dot(ids, o),
   tags: (id, ids, o) => session.tags(ids, o),
+  // Comparisons, goroutines, findings.
+  set_file_time: (id, h, millis) => session.set_file_time(h, millis),
+  compare_groups: (id, ids) => session.compare_groups(ids),
+  compare_top: (id, b, t, mode, o) => session.compare_top(b, t, mode, o),
+  compare_flame: (id, b, t, mode, o, zoom, minFraction) => session.compare_flame(b, t, mode, o, zoom, minFraction),
+  compare_flame_search: (id, pattern) => session.compare_flame_search(pattern),
+  compare_describe: (id, base, target) => session.compare_describe(base, target),
+  compare_stacks: (id, b, t, mode, o, limit) => session.compare_stacks(b, t, mode, o, limit),
+  goroutine_compare: (id, b, t, sim, interval, max) => session.goroutine_compare(b, t, sim, interval, max),
+  growth: (id, ids, o, limit, max) => session.growth(ids, o, limit, max),
+  goroutines: (id, ids, sim, fold, max) => session.goroutines(ids, sim, fold, max),
+  findings: (id, gl, ml) => session.findings(gl, ml),
+  compare_default_mode: (id, t, o) => session.compare_default_mode(t, o),
+  compare_export: (id, b, t, mode, o, format) => session.compare_export(b, t, mode, o, format),
+  compare_top_match: (id, b, t, mode, o, pattern) => session.compare_top_match(b, t, mode, o, pattern),
 };
 
 /** The buffers of the typed arrays in a result (two levels deep: string columns). */

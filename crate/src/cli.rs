@@ -269,16 +269,6 @@ pub fn run(args: &[String]) -> Outcome {
     run_with(args, |p| std::fs::read(p))
 }
 
-/// A limit like `1gb`, `512mb`, `30000` (binary units, as pprof's).
-fn parse_limit(v: &str) -> Option<f64> {
-    let lower = v.trim().to_ascii_lowercase();
-    let (num, mult) = [("kb", 1024f64), ("mb", 1048576.0), ("gb", 1073741824.0), ("b", 1.0)]
-        .iter()
-        .find_map(|(suffix, m)| lower.strip_suffix(suffix).map(|n| (n.to_string(), *m)))
-        .unwrap_or((lower.clone(), 1.0));
-    num.trim().parse::<f64>().ok().map(|n| n * mult)
-}
-
 /// `profdrop findings [--limit=N] [--rules] FILE...`: the leak findings of the
 /// given profiles (each file on its own; goroutine and heap snapshots are
 /// ordered by their time). Exit 0 whether or not anything is found.
@@ -289,7 +279,7 @@ fn findings_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec
     let mut limits = Limits::default();
     for a in args {
         if let Some(v) = a.strip_prefix("--limit=").or_else(|| a.strip_prefix("-limit=")) {
-            match parse_limit(v) {
+            match crate::view::units::parse_limit(v) {
                 Some(l) => limit = Some(l),
                 None => return fail(2, format!("--limit: {v:?} is not a number (e.g. 1gb, 30000)")),
             }

@@ -36,6 +36,8 @@ pub struct Session {
     source: Option<(Vec<u32>, Profile)>,
     /// The report (and views computed from it) of the last query.
     prepared: Option<Prepared>,
+    /// Comparisons, goroutines and findings (see the end of this file).
+    compare: CompareState,
 }
 
 /// A file between `begin_load` and `finish_load`.
@@ -291,7 +293,7 @@ impl Prepared {
 impl Session {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Session {
-        Session { profiles: Vec::new(), pending: Vec::new(), limits: Limits::default(), source: None, prepared: None }
+        Session { profiles: Vec::new(), pending: Vec::new(), limits: Limits::default(), source: None, prepared: None, compare: Default::default() }
     }
 
     /// Decodes one file in one call; returns its summary (with the handle `id`).
@@ -399,6 +401,7 @@ impl Session {
             self.source = None;
             self.prepared = None;
         }
+        self.compare.forget(id);
     }
 
     /// The details panel: metadata, mappings, label keys, MemStats.
@@ -472,35 +475,7 @@ impl Session {
         let l = &prep.flame.as_ref().unwrap().1;
         let o = Object::new();
         prep.header(&o);
-        let nf = t.frames.len();
-        set(&o, "name", StrCol::from_iter(nf, t.frames.iter().map(|f| f.name.as_str())).to_js());
-        set(&o, "short", StrCol::from_iter(nf, t.frames.iter().map(|f| f.short.as_str())).to_js());
-        let inline: Vec<u8> = t.frames.iter().map(|f| f.inline as u8).collect();
-        set(&o, "inline", Uint8Array::from(&inline[..]));
-        let mut packages: Vec<&str> = Vec::new();
-        let mut index: crate::hash::FxHashMap<&str, u32> = Default::default();
-        let package: Vec<u32> = t
-            .frames
-            .iter()
-            .map(|f| {
-                *index.entry(f.package.as_str()).or_insert_with(|| {
-                    packages.push(f.package.as_str());
-                    (packages.len() - 1) as u32
-                })
-            })
-            .collect();
-        set(&o, "package", Uint32Array::from(&package[..]));
-        set(&o, "packages", StrCol::from_iter(packages.len(), packages.iter().copied()).to_js());
-        set(&o, "zoom", zoom);
-        set(&o, "frame", Uint32Array::from(&l.frame[..]));
-        set(&o, "node", Uint32Array::from(&l.node[..]));
-        set(&o, "depth", Uint32Array::from(&l.depth[..]));
-        set(&o, "parent", Uint32Array::from(&l.parent[..]));
-        set(&o, "x", Float64Array::from(&l.x[..]));
-        set(&o, "width", Float64Array::from(&l.width[..]));
-        set(&o, "value", Float64Array::from(&l.total[..]));
-        set(&o, "self", Float64Array::from(&l.self_value[..]));
-        set(&o, "row_start", Uint32Array::from(&l.row_start[..]));
+        flame_columns(&o, t, l, zoom);
         Ok(o.into())
     }
 
@@ -674,6 +649,40 @@ impl Session {
     }
 }
 
+/// A flame layout's frames (name, short name, inline mark, package) and
+/// boxes as columns (see `FlameView` in www/engine.js).
+fn flame_columns(o: &Object, t: &CallTree, l: &FlameLayout, zoom: u32) {
+    let nf = t.frames.len();
+    set(o, "name", StrCol::from_iter(nf, t.frames.iter().map(|f| f.name.as_str())).to_js());
+    set(o, "short", StrCol::from_iter(nf, t.frames.iter().map(|f| f.short.as_str())).to_js());
+    let inline: Vec<u8> = t.frames.iter().map(|f| f.inline as u8).collect();
+    set(o, "inline", Uint8Array::from(&inline[..]));
+    let mut packages: Vec<&str> = Vec::new();
+    let mut index: crate::hash::FxHashMap<&str, u32> = Default::default();
+    let package: Vec<u32> = t
+        .frames
+        .iter()
+        .map(|f| {
+            *index.entry(f.package.as_str()).or_insert_with(|| {
+                packages.push(f.package.as_str());
+                (packages.len() - 1) as u32
+            })
+        })
+        .collect();
+    set(o, "package", Uint32Array::from(&package[..]));
+    set(o, "packages", StrCol::from_iter(packages.len(), packages.iter().copied()).to_js());
+    set(o, "zoom", zoom);
+    set(o, "frame", Uint32Array::from(&l.frame[..]));
+    set(o, "node", Uint32Array::from(&l.node[..]));
+    set(o, "depth", Uint32Array::from(&l.depth[..]));
+    set(o, "parent", Uint32Array::from(&l.parent[..]));
+    set(o, "x", Float64Array::from(&l.x[..]));
+    set(o, "width", Float64Array::from(&l.width[..]));
+    set(o, "value", Float64Array::from(&l.total[..]));
+    set(o, "self", Float64Array::from(&l.self_value[..]));
+    set(o, "row_start", Uint32Array::from(&l.row_start[..]));
+}
+
 impl Default for Session {
     fn default() -> Self {
         Self::new()
@@ -782,5 +791,661 @@ impl Session {
         set(&out, "unmatched", strings(&rpt.unmatched));
         set(&out, "keys", keys);
         Ok(out.into())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Comparing snapshots, goroutines and leak findings (issues 5 and 6): the
+// diff top table, the differential flame graph, new and gone stacks, the
+// goroutine diff, growth over N snapshots, the Goroutines view, findings.
+//
+// Text dumps carry no time: the page passes each file's modification date
+// (`set_file_time`), used as the profile's time by comparisons only, and
+// only when the dates of the files compared are at least a second apart
+// (files copied together share a date, which says nothing about when they
+// were captured).
+
+use crate::model::kind::{classify, ProfileKind};
+use crate::view::compare::{self, CompareMode, DiffTop, Presence};
+use crate::view::flame::DiffTree;
+use crate::view::{export, findings, goroutine_diff, goroutines, timefmt};
+use std::borrow::Cow;
+
+#[derive(Default)]
+struct CompareState {
+    /// Modification dates (ns since the epoch) of files whose profile has no time.
+    file_times: crate::hash::FxHashMap<u32, i64>,
+    last: Option<ComparePrepared>,
+}
+
+impl CompareState {
+    fn forget(&mut self, id: u32) {
+        self.file_times.remove(&id);
+        if self.last.as_ref().is_some_and(|c| c.base == id || c.target == id) {
+            self.last = None;
+        }
+    }
+}
+
+/// The last comparison: its diff report (unit fixed) and what was computed from it.
+struct ComparePrepared {
+    key: String,
+    base: u32,
+    target: u32,
+    mode: CompareMode,
+    options: Options,
+    rpt: Report,
+    /// diff_top by `cum` (false: pprof's flat order).
+    top: [Option<DiffTop>; 2],
+    tree: Option<DiffTree>,
+    flame: Option<((u32, u64), FlameLayout)>,
+}
+
+/// File dates closer than this say nothing about when profiles were captured.
+const FILE_TIME_MIN_GAP_NANOS: i64 = 1_000_000_000;
+
+/// Profiles with their times: their own, or their files' dates.
+struct Timed<'a> {
+    profiles: Vec<Cow<'a, Profile>>,
+    from_file: Vec<bool>,
+    /// Why the files' dates were not used, if they were not.
+    note: Option<String>,
+}
+
+fn parse_mode(mode: &str) -> Result<Option<CompareMode>, JsError> {
+    Ok(match mode {
+        "" => None,
+        "diff_base" => Some(CompareMode::DiffBase),
+        "base" => Some(CompareMode::Base),
+        "normalize" => Some(CompareMode::Normalize),
+        m => return Err(js_err(format!("unknown comparison mode {m:?} (diff_base, base or normalize)"))),
+    })
+}
+
+fn u8s(v: impl Iterator<Item = u8>) -> Uint8Array {
+    let v: Vec<u8> = v.collect();
+    Uint8Array::from(&v[..])
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| js_err(format!("result: {e}")))
+}
+
+fn minutes_text(m: f64) -> String {
+    if m.abs() < 1.0 {
+        format!("{:.0} s", m * 60.0)
+    } else if m.abs() < 120.0 {
+        format!("{:.1} min", m)
+    } else {
+        format!("{:.1} h", m / 60.0)
+    }
+}
+
+impl Session {
+    /// `ids` with their times; files' dates stand in for missing times when
+    /// every two of them are at least a second apart.
+    fn timed(&self, ids: &[u32]) -> Result<Timed<'_>, JsError> {
+        let ps: Vec<&Profile> = ids.iter().map(|&id| self.loaded(id)).collect::<Result<_, _>>()?;
+        let mut dates: Vec<i64> = ids
+            .iter()
+            .zip(&ps)
+            .filter(|(_, p)| p.time_nanos == 0)
+            .filter_map(|(id, _)| self.compare.file_times.get(id).copied())
+            .collect();
+        dates.sort_unstable();
+        let close = dates.windows(2).any(|w| w[1] - w[0] < FILE_TIME_MIN_GAP_NANOS);
+        let mut out = Timed { profiles: Vec::new(), from_file: Vec::new(), note: None };
+        if close {
+            out.note = Some("the files' dates are less than a second apart (copied together?): they do not tell when the profiles were captured".into());
+        }
+        for (id, p) in ids.iter().zip(ps) {
+            match self.compare.file_times.get(id) {
+                Some(&t) if p.time_nanos == 0 && !close => {
+                    let mut q = p.clone();
+                    q.time_nanos = t;
+                    out.profiles.push(Cow::Owned(q));
+                    out.from_file.push(true);
+                }
+                _ => {
+                    out.profiles.push(Cow::Borrowed(p));
+                    out.from_file.push(false);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The comparison of `base` and `target` for `options` (its top table
+    /// sorted by flat made), computed once per distinct query.
+    fn compare_prepare(&mut self, base: u32, target: u32, mode: &str, options: JsValue) -> Result<&mut ComparePrepared, JsError> {
+        let mut o = parse_options(options)?;
+        o.cum = false;
+        let key = format!("{base} {target} {mode} {o:?}");
+        if self.compare.last.as_ref().is_some_and(|c| c.key == key) {
+            return Ok(self.compare.last.as_mut().unwrap());
+        }
+        self.compare.last = None;
+        let chosen = parse_mode(mode)?;
+        let prepared = {
+            let t = self.timed(&[base, target])?;
+            let (b, g) = (&*t.profiles[0], &*t.profiles[1]);
+            compare::check_comparable(b, g).map_err(js_err)?;
+            let mode = match chosen {
+                Some(m) => m,
+                None => {
+                    let i = crate::transform::sample_index(g, &o.sample_index).map_err(js_err)?;
+                    compare::default_mode(classify(g), g.sample_type_name(i))
+                }
+            };
+            let (d, mut rpt) = compare::diff_top_report(b, g, mode, &o).map_err(js_err)?;
+            rpt.utc = true;
+            ComparePrepared { key, base, target, mode, options: o, rpt, top: [Some(d), None], tree: None, flame: None }
+        };
+        self.compare.last = Some(prepared);
+        Ok(self.compare.last.as_mut().unwrap())
+    }
+
+    /// The differential call tree of the prepared comparison, made once.
+    fn compare_tree(&mut self) -> Result<(), JsError> {
+        let c = self.compare.last.as_ref().ok_or_else(|| js_err("no comparison"))?;
+        if c.tree.is_some() {
+            return Ok(());
+        }
+        let tree = {
+            let t = self.timed(&[c.base, c.target])?;
+            let (rb, rt) = compare::side_reports(&t.profiles[0], &t.profiles[1], c.mode, &c.options).map_err(js_err)?;
+            crate::view::flame::diff_tree(&build_call_tree(&rb, false), &build_call_tree(&rt, false))
+        };
+        self.compare.last.as_mut().unwrap().tree = Some(tree);
+        Ok(())
+    }
+
+    fn limit(text: &str, errors: &mut Vec<String>, what: &str) -> Option<f64> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        let l = units::parse_limit(text);
+        if l.is_none() {
+            errors.push(format!("{what} {text:?} is not a number (e.g. 1GiB, 512MB, 30000)"));
+        }
+        l
+    }
+}
+
+/// The diff top table as columns: pprof's (flat, flat%, sum%, cum, cum%,
+/// name, all of the diff) and each side's flat and cum, the change relative
+/// to the base, and rates per minute when the two times are known.
+fn diff_top_to_js(c: &ComparePrepared, d: &DiffTop, kind: ProfileKind, time: &Timed) -> Object {
+    let rpt = &c.rpt;
+    let n = d.rows.len();
+    let o = Object::new();
+    set(&o, "total", rpt.total as f64);
+    set(&o, "sample_type", JsValue::from_str(&rpt.sample_type));
+    set(&o, "unmatched", strings(&rpt.unmatched));
+    set(&o, "labels", strings(&d.labels));
+    set(&o, "kind", JsValue::from_str(kind.as_str()));
+    set(&o, "mode", JsValue::from_str(c.mode.as_str()));
+    let default = compare::default_mode(kind, &rpt.sample_type);
+    set(&o, "default_mode", JsValue::from_str(default.as_str()));
+    set(&o, "default_reason", JsValue::from_str(default.reason()));
+    set(&o, "mode_reason", JsValue::from_str(c.mode.reason()));
+    set(&o, "warnings", strings(&d.warnings));
+    for (k, v) in [("base_total", d.base_total), ("target_total", d.target_total), ("delta_total", d.target_total - d.base_total)] {
+        set(&o, k, v as f64);
+        set(&o, &format!("{k}_text"), JsValue::from_str(&rpt.format_value(v)));
+    }
+    set(&o, "total_change", JsValue::from_str(&compare::change_text(d.base_total, d.target_total - d.base_total)));
+    set(&o, "from_file", u8s(time.from_file.iter().map(|&b| b as u8)));
+    set(&o, "time_text", strings(&time.profiles.iter().map(|p| details::time_text(p)).collect::<Vec<_>>()));
+    if let Some(note) = &time.note {
+        set(&o, "time_note", JsValue::from_str(note));
+    }
+    // Rates: per minute between the two times, for modes that subtract like for like.
+    let minutes = d.minutes.filter(|m| *m > 0.0);
+    if let Some(m) = d.minutes {
+        set(&o, "minutes", m);
+        set(&o, "minutes_text", JsValue::from_str(&minutes_text(m)));
+    }
+    let rates = minutes.filter(|_| c.mode != CompareMode::Normalize);
+    set(&o, "rows", n as u32);
+    set(&o, "name", StrCol::from_iter(n, d.rows.iter().map(|r| r.name.as_str())).to_js());
+    set(&o, "inline", u8s(d.rows.iter().map(|r| if r.inline_label.is_empty() { 0 } else if r.inline_label == "(inline)" { 1 } else { 2 })));
+    set(&o, "presence", u8s(d.rows.iter().map(|r| match r.presence { Presence::Both => 0, Presence::New => 1, Presence::Gone => 2 })));
+    set(&o, "flat", f64s(d.rows.iter().map(|r| r.flat)));
+    set(&o, "cum", f64s(d.rows.iter().map(|r| r.cum)));
+    set(&o, "base_flat", f64s(d.rows.iter().map(|r| r.base_flat)));
+    set(&o, "base_cum", f64s(d.rows.iter().map(|r| r.base_cum)));
+    set(&o, "target_flat", f64s(d.rows.iter().map(|r| r.target_flat)));
+    set(&o, "target_cum", f64s(d.rows.iter().map(|r| r.target_cum)));
+    let ratio = |base: i64, delta: i64| if base == 0 { if delta == 0 { 0.0 } else { f64::INFINITY * delta.signum() as f64 } } else { delta as f64 / base.abs() as f64 };
+    set(&o, "flat_change", Float64Array::from(&d.rows.iter().map(|r| ratio(r.base_flat, r.flat)).collect::<Vec<_>>()[..]));
+    set(&o, "cum_change", Float64Array::from(&d.rows.iter().map(|r| ratio(r.base_cum, r.cum)).collect::<Vec<_>>()[..]));
+    let col = |f: &dyn Fn(&compare::DiffRow) -> String| {
+        let mut c = StrCol::with_capacity(n);
+        for r in &d.rows {
+            c.push(&f(r));
+        }
+        c.to_js()
+    };
+    set(&o, "flat_text", col(&|r| rpt.format_value(r.flat)));
+    set(&o, "flat_pct", col(&|r| units::percentage(r.flat, rpt.total).trim().to_string()));
+    let mut sum = 0i64;
+    let mut sp = StrCol::with_capacity(n);
+    for r in &d.rows {
+        sum = sum.wrapping_add(r.flat);
+        sp.push(units::percentage(sum, rpt.total).trim());
+    }
+    set(&o, "sum_pct", sp.to_js());
+    set(&o, "cum_text", col(&|r| rpt.format_value(r.cum)));
+    set(&o, "cum_pct", col(&|r| units::percentage(r.cum, rpt.total).trim().to_string()));
+    set(&o, "base_flat_text", col(&|r| rpt.format_value(r.base_flat)));
+    set(&o, "base_cum_text", col(&|r| rpt.format_value(r.base_cum)));
+    set(&o, "target_flat_text", col(&|r| rpt.format_value(r.target_flat)));
+    set(&o, "target_cum_text", col(&|r| rpt.format_value(r.target_cum)));
+    set(&o, "flat_change_text", col(&|r| compare::change_text(r.base_flat, r.flat)));
+    set(&o, "cum_change_text", col(&|r| compare::change_text(r.base_cum, r.cum)));
+    if let Some(m) = rates {
+        let unit = rpt.sample_unit.as_str();
+        let fmt = |v: i64| rpt.format_value(v);
+        set(&o, "flat_rate_text", col(&|r| compare::rate_text(unit, r.flat as f64 / m, fmt)));
+        set(&o, "cum_rate_text", col(&|r| compare::rate_text(unit, r.cum as f64 / m, fmt)));
+        set(&o, "total_rate_text", JsValue::from_str(&compare::rate_text(unit, (d.target_total - d.base_total) as f64 / m, fmt)));
+    }
+    o
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Records the date of the file profile `id` came from (milliseconds
+    /// since the epoch, as `File.lastModified`), used as its time when it has
+    /// none of its own. Returns `{file_time_nanos, file_time_text}`, or null
+    /// when the profile has its own time.
+    pub fn set_file_time(&mut self, id: u32, millis: f64) -> Result<JsValue, JsError> {
+        let p = self.loaded(id)?;
+        if p.time_nanos != 0 || !(millis > 0.0) {
+            return Ok(JsValue::NULL);
+        }
+        let nanos = (millis * 1e6) as i64;
+        self.compare.file_times.insert(id, nanos);
+        let o = Object::new();
+        set(&o, "file_time_nanos", nanos as f64);
+        set(&o, "file_time_text", JsValue::from_str(&timefmt::format_profile_time_utc(nanos)));
+        Ok(o.into())
+    }
+
+    /// The loaded profiles that can be compared, by kind (heap and allocs
+    /// together): `[{kind, ids, time_text, from_file, ordered_by, note}]`,
+    /// each list oldest first (in load order when a time is missing), for
+    /// kinds with two or more profiles.
+    pub fn compare_groups(&self, ids: &[u32]) -> Result<JsValue, JsError> {
+        let mut groups: Vec<(ProfileKind, Vec<u32>)> = Vec::new();
+        for &id in ids {
+            let k = classify(self.loaded(id)?);
+            match groups.iter_mut().find(|(g, _)| g.comparable_with(k)) {
+                Some((_, v)) => v.push(id),
+                None => groups.push((k, vec![id])),
+            }
+        }
+        let out = Array::new();
+        for (kind, mut members) in groups.into_iter().filter(|(_, v)| v.len() >= 2) {
+            members.sort_unstable();
+            let t = self.timed(&members)?;
+            let all_timed = t.profiles.iter().all(|p| p.time_nanos != 0);
+            let mut order: Vec<usize> = (0..members.len()).collect();
+            if all_timed {
+                order.sort_by_key(|&i| (t.profiles[i].time_nanos, members[i]));
+            }
+            let o = Object::new();
+            set(&o, "kind", JsValue::from_str(kind.as_str()));
+            set(&o, "ids", Uint32Array::from(&order.iter().map(|&i| members[i]).collect::<Vec<_>>()[..]));
+            set(&o, "time_text", strings(&order.iter().map(|&i| details::time_text(&t.profiles[i])).collect::<Vec<_>>()));
+            set(&o, "from_file", u8s(order.iter().map(|&i| t.from_file[i] as u8)));
+            set(&o, "ordered_by", JsValue::from_str(if !all_timed { "load order" } else if t.from_file.iter().any(|&f| f) { "the files' dates" } else { "time" }));
+            if let Some(n) = &t.note {
+                set(&o, "note", JsValue::from_str(n));
+            }
+            out.push(&o);
+        }
+        Ok(out.into())
+    }
+
+    /// The comparison mode a kind defaults to for the sample type `options`
+    /// pick in `target`: `{mode, reason, kind}`.
+    pub fn compare_default_mode(&self, target: u32, options: JsValue) -> Result<JsValue, JsError> {
+        let o = parse_options(options)?;
+        let p = self.loaded(target)?;
+        let i = crate::transform::sample_index(p, &o.sample_index).map_err(js_err)?;
+        let kind = classify(p);
+        let m = compare::default_mode(kind, p.sample_type_name(i));
+        let out = Object::new();
+        set(&out, "mode", JsValue::from_str(m.as_str()));
+        set(&out, "reason", JsValue::from_str(m.reason()));
+        set(&out, "kind", JsValue::from_str(kind.as_str()));
+        Ok(out.into())
+    }
+
+    /// The diff top table as `csv` or `markdown` (view/export.rs), cells as the page shows them.
+    pub fn compare_export(&mut self, base: u32, target: u32, mode: &str, options: JsValue, format: &str) -> Result<String, JsError> {
+        let cum = parse_options(options.clone())?.cum;
+        self.compare_top(base, target, mode, options)?;
+        let c = self.compare.last.as_ref().unwrap();
+        let d = c.top[cum as usize].as_ref().unwrap();
+        let rpt = &c.rpt;
+        let headers = ["flat", "flat%", "sum%", "cum", "cum%", "base flat", "target flat", "flat change", "base cum", "target cum", "cum change", "presence", "name"];
+        let mut sum = 0i64;
+        let rows: Vec<Vec<String>> = d
+            .rows
+            .iter()
+            .map(|r| {
+                sum = sum.wrapping_add(r.flat);
+                let name = if r.inline_label.is_empty() { r.name.clone() } else { format!("{} {}", r.name, r.inline_label) };
+                vec![
+                    rpt.format_value(r.flat),
+                    units::percentage(r.flat, rpt.total).trim().to_string(),
+                    units::percentage(sum, rpt.total).trim().to_string(),
+                    rpt.format_value(r.cum),
+                    units::percentage(r.cum, rpt.total).trim().to_string(),
+                    rpt.format_value(r.base_flat),
+                    rpt.format_value(r.target_flat),
+                    compare::change_text(r.base_flat, r.flat),
+                    rpt.format_value(r.base_cum),
+                    rpt.format_value(r.target_cum),
+                    compare::change_text(r.base_cum, r.cum),
+                    match r.presence { Presence::Both => "", Presence::New => "new", Presence::Gone => "gone" }.to_string(),
+                    name,
+                ]
+            })
+            .collect();
+        match format {
+            "csv" => Ok(export::csv(&headers, &rows)),
+            "markdown" => Ok(export::markdown(&headers, &rows, &[true, true, true, true, true, true, true, true, true, true, true, false, false])),
+            f => Err(js_err(format!("unknown export format {f:?} (csv or markdown)"))),
+        }
+    }
+
+    /// The diff top table of `target` against `base` (see `diff_top_to_js`),
+    /// sorted by flat, or by cum when `options.cum`. `mode` is `diff_base`,
+    /// `base`, `normalize`, or "" for the kind's default.
+    pub fn compare_top(&mut self, base: u32, target: u32, mode: &str, options: JsValue) -> Result<JsValue, JsError> {
+        let cum = parse_options(options.clone())?.cum;
+        let c = self.compare_prepare(base, target, mode, options)?;
+        let i = cum as usize;
+        if c.top[i].is_none() {
+            let o = Options { cum, ..c.options.clone() };
+            // A new report for the other order; the unit stays the first one's (same nodes).
+            let t = self.timed(&[base, target])?;
+            let (d, _) = compare::diff_top_report(&t.profiles[0], &t.profiles[1], self.compare.last.as_ref().unwrap().mode, &o).map_err(js_err)?;
+            drop(t);
+            self.compare.last.as_mut().unwrap().top[i] = Some(d);
+        }
+        let t = self.timed(&[base, target])?;
+        let c = self.compare.last.as_ref().unwrap();
+        let kind = classify(&t.profiles[1]);
+        Ok(diff_top_to_js(c, c.top[i].as_ref().unwrap(), kind, &t).into())
+    }
+
+    /// The differential flame graph: the layout of the merged call trees
+    /// (see view/flame.rs `diff_tree`) as in `flame`, plus per box `base`,
+    /// `target` and `change` (relative, −1 to +1); `value`/`self` are target − base.
+    pub fn compare_flame(&mut self, base: u32, target: u32, mode: &str, options: JsValue, zoom: u32, min_fraction: f64) -> Result<JsValue, JsError> {
+        self.compare_prepare(base, target, mode, options)?;
+        self.compare_tree()?;
+        let c = self.compare.last.as_mut().unwrap();
+        let d = c.tree.as_ref().unwrap();
+        let t = &d.tree;
+        if zoom as usize >= t.len() {
+            return Err(js_err(format!("no call tree node {zoom}")));
+        }
+        let key = (zoom, min_fraction.to_bits());
+        if c.flame.as_ref().is_none_or(|(k, _)| *k != key) {
+            c.flame = Some((key, flame::layout_from(t, zoom, t.weight[zoom as usize] as f64 * min_fraction)));
+        }
+        let l = &c.flame.as_ref().unwrap().1;
+        let o = Object::new();
+        set(&o, "total", c.rpt.total as f64);
+        set(&o, "sample_type", JsValue::from_str(&c.rpt.sample_type));
+        set(&o, "unmatched", strings(&c.rpt.unmatched));
+        flame_columns(&o, t, l, zoom);
+        let b = flame::diff_boxes(d, l);
+        set(&o, "base", Float64Array::from(&b.base[..]));
+        set(&o, "target", Float64Array::from(&b.target[..]));
+        set(&o, "change", Float64Array::from(&b.change[..]));
+        Ok(o.into())
+    }
+
+    /// Which rows of the diff top table (sorted as `options.cum` says) have a
+    /// name matching `pattern` (pprof's regular expression syntax).
+    pub fn compare_top_match(&mut self, base: u32, target: u32, mode: &str, options: JsValue, pattern: &str) -> Result<Uint8Array, JsError> {
+        let re = compile(pattern)?;
+        let cum = parse_options(options.clone())?.cum;
+        self.compare_top(base, target, mode, options)?;
+        let d = self.compare.last.as_ref().unwrap().top[cum as usize].as_ref().unwrap();
+        Ok(u8s(d.rows.iter().map(|r| re.as_ref().is_none_or(|re| re.is_match(&r.name)) as u8)))
+    }
+
+    /// The differential flame graph's search: which frames match `pattern`.
+    pub fn compare_flame_search(&mut self, pattern: &str) -> Result<Uint8Array, JsError> {
+        let re = compile(pattern)?;
+        let d = self.compare.last.as_ref().and_then(|c| c.tree.as_ref()).ok_or_else(|| js_err("no differential flame graph"))?;
+        Ok(u8s(d.tree.frames.iter().map(|f| re.as_ref().is_some_and(|re| re.is_match(&f.name)) as u8)))
+    }
+
+    /// A box's numbers as the hover shows them, in the comparison's unit:
+    /// `{base, target, delta, change}`.
+    pub fn compare_describe(&self, base: f64, target: f64) -> Result<JsValue, JsError> {
+        let c = self.compare.last.as_ref().ok_or_else(|| js_err("no comparison"))?;
+        let (b, t) = (base as i64, target as i64);
+        let o = Object::new();
+        set(&o, "base", JsValue::from_str(&c.rpt.format_value(b)));
+        set(&o, "target", JsValue::from_str(&c.rpt.format_value(t)));
+        set(&o, "delta", JsValue::from_str(&c.rpt.format_value(t - b)));
+        set(&o, "change", JsValue::from_str(&compare::change_text(b, t - b)));
+        Ok(o.into())
+    }
+
+    /// Stacks present on one side only (function names, root first), at
+    /// most `limit` each: `{new: [{frames, value, text}], gone: [...]}`.
+    pub fn compare_stacks(&mut self, base: u32, target: u32, mode: &str, options: JsValue, limit: u32) -> Result<JsValue, JsError> {
+        let si = parse_options(options.clone())?.sample_index;
+        self.compare_prepare(base, target, mode, options)?;
+        let t = self.timed(&[base, target])?;
+        let s = compare::stack_changes(&t.profiles[0], &t.profiles[1], &si, limit as usize).map_err(js_err)?;
+        let rpt = &self.compare.last.as_ref().unwrap().rpt;
+        let list = |v: &[compare::StackChange]| -> Array {
+            v.iter()
+                .map(|c| -> JsValue {
+                    let r = Object::new();
+                    set(&r, "frames", strings(&c.frames));
+                    set(&r, "value", c.value as f64);
+                    set(&r, "text", JsValue::from_str(&rpt.format_value(c.value)));
+                    r.into()
+                })
+                .collect()
+        };
+        let o = Object::new();
+        set(&o, "new", list(&s.new));
+        set(&o, "gone", list(&s.gone));
+        Ok(o.into())
+    }
+
+    /// The goroutine diff (view/goroutine_diff.rs) of two goroutine
+    /// profiles: by goroutine id for two debug=2 dumps, by counts otherwise.
+    /// `interval_minutes` NaN: the profiles' times (or the files' dates)
+    /// when known, else estimated from the waits. At most `max_rows` rows.
+    pub fn goroutine_compare(&self, base: u32, target: u32, similarity: &str, interval_minutes: f64, max_rows: u32) -> Result<JsValue, JsError> {
+        let sim = goroutines::Similarity::parse(similarity).ok_or_else(|| js_err(format!("unknown similarity {similarity:?}")))?;
+        let t = self.timed(&[base, target])?;
+        let (b, g) = (&*t.profiles[0], &*t.profiles[1]);
+        let (mut interval, mut from) = (None, "");
+        if interval_minutes.is_finite() && interval_minutes > 0.0 {
+            (interval, from) = (Some(interval_minutes), "entered");
+        } else if let Some(m) = compare::minutes_between(b, g).filter(|m| *m > 0.0) {
+            (interval, from) = (Some(m), if t.from_file.iter().any(|&f| f) { "the files' dates" } else { "the profiles' times" });
+        }
+        let mut d = goroutine_diff::diff(b, g, &goroutine_diff::Options { similarity: sim, interval_minutes: interval }).map_err(js_err)?;
+        let rows = d.rows.len();
+        d.rows.truncate(max_rows as usize);
+        let v = to_js(&d)?;
+        let o: Object = v.into();
+        set(&o, "row_count", rows as u32);
+        set(&o, "interval_from", JsValue::from_str(from));
+        if let Some(n) = &t.note {
+            set(&o, "time_note", JsValue::from_str(n));
+        }
+        Ok(o.into())
+    }
+
+    /// Growth of every function over the snapshots `ids` (ordered here by
+    /// time, oldest first): values per snapshot, least-squares slope per
+    /// minute, monotonic; at most `max_rows` rows, steepest growth first;
+    /// with `limit` (e.g. `1GiB`, `30000`) the projected time the total reaches it.
+    pub fn growth(&self, ids: &[u32], options: JsValue, limit: &str, max_rows: u32) -> Result<JsValue, JsError> {
+        let o = parse_options(options)?;
+        let t = self.timed(ids)?;
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        if let Some(i) = t.profiles.iter().position(|p| p.time_nanos == 0) {
+            let why = t.note.clone().unwrap_or_else(|| "it has no time and its file's date is unknown".into());
+            return Err(js_err(format!("growth needs the time of every snapshot: profile {} has none ({why})", ids[i])));
+        }
+        order.sort_by_key(|&i| (t.profiles[i].time_nanos, ids[i]));
+        let refs: Vec<&Profile> = order.iter().map(|&i| &*t.profiles[i]).collect();
+        for w in refs.windows(2) {
+            if w[0].time_nanos == w[1].time_nanos {
+                return Err(js_err("growth needs snapshots taken at different times: two have the same time"));
+            }
+        }
+        let g = compare::growth(&refs, &o).map_err(js_err)?;
+        let k = refs.len();
+        let rows = &g.rows[..g.rows.len().min(max_rows as usize)];
+        let n = rows.len();
+        let fmt = |v: i64| units::label(v, &g.unit);
+        let out = Object::new();
+        set(&out, "sample_type", JsValue::from_str(&g.sample_type));
+        set(&out, "unit", JsValue::from_str(&g.unit));
+        set(&out, "ids", Uint32Array::from(&order.iter().map(|&i| ids[i]).collect::<Vec<_>>()[..]));
+        set(&out, "time_text", strings(&refs.iter().map(|p| details::time_text(p)).collect::<Vec<_>>()));
+        set(&out, "from_file", u8s(order.iter().map(|&i| t.from_file[i] as u8)));
+        set(&out, "minutes", Float64Array::from(&g.minutes[..]));
+        set(&out, "minutes_text", strings(&g.minutes.iter().map(|&m| minutes_text(m)).collect::<Vec<_>>()));
+        set(&out, "totals", f64s(g.totals.iter().copied()));
+        set(&out, "totals_text", strings(&g.totals.iter().map(|&v| fmt(v)).collect::<Vec<_>>()));
+        set(&out, "total_slope", g.total_slope_per_minute);
+        set(&out, "total_slope_text", JsValue::from_str(&compare::rate_text(&g.unit, g.total_slope_per_minute, fmt)));
+        set(&out, "row_count", g.rows.len() as u32);
+        set(&out, "rows", n as u32);
+        set(&out, "snapshots", k as u32);
+        set(&out, "name", StrCol::from_iter(n, rows.iter().map(|r| r.name.as_str())).to_js());
+        set(&out, "values", f64s(rows.iter().flat_map(|r| r.values.iter().copied())));
+        let mut vt = StrCol::with_capacity(n * k);
+        for r in rows {
+            for &v in &r.values {
+                vt.push(&fmt(v));
+            }
+        }
+        set(&out, "value_text", vt.to_js());
+        set(&out, "slope", Float64Array::from(&rows.iter().map(|r| r.slope_per_minute).collect::<Vec<_>>()[..]));
+        set(&out, "slope_text", StrCol::from_iter(n, rows.iter().map(|r| compare::rate_text(&g.unit, r.slope_per_minute, fmt)).collect::<Vec<_>>().iter().map(String::as_str)).to_js());
+        set(&out, "monotonic", u8s(rows.iter().map(|r| r.monotonic as u8)));
+        if !limit.trim().is_empty() {
+            match units::parse_limit(limit) {
+                None => set(&out, "limit_error", JsValue::from_str(&format!("{limit:?} is not a limit (e.g. 1GiB, 512MB, 30000)"))),
+                Some(l) => {
+                    set(&out, "limit", l);
+                    set(&out, "limit_text", JsValue::from_str(&fmt(l as i64)));
+                    match compare::minutes_to_limit(&g, l) {
+                        Some(m) if m == 0.0 => set(&out, "projection", JsValue::from_str("the last snapshot is already at or above the limit")),
+                        Some(m) => {
+                            let at = refs[k - 1].time_nanos + (m * 60e9) as i64;
+                            set(&out, "minutes_to_limit", m);
+                            set(
+                                &out,
+                                "projection",
+                                JsValue::from_str(&format!(
+                                    "at {} the total reaches {} in about {} after the last snapshot (around {})",
+                                    compare::rate_text(&g.unit, g.total_slope_per_minute, fmt),
+                                    fmt(l as i64),
+                                    minutes_text(m),
+                                    timefmt::format_profile_time_utc(at)
+                                )),
+                            )
+                        }
+                        None => set(&out, "projection", JsValue::from_str("the total is not growing: no projection")),
+                    }
+                }
+            }
+        }
+        Ok(out.into())
+    }
+
+    /// The Goroutines view (view/goroutines.rs) of the merge of `ids`:
+    /// groups (at most `max_groups`), the background fold with its rules
+    /// (`rules_text`), the roll-up by creation site.
+    pub fn goroutines(&self, ids: &[u32], similarity: &str, fold_background: bool, max_groups: u32) -> Result<JsValue, JsError> {
+        let sim = goroutines::Similarity::parse(similarity).ok_or_else(|| js_err(format!("unknown similarity {similarity:?}")))?;
+        let p = self.merged(ids)?;
+        let mut v = goroutines::build(&p, &goroutines::Options { similarity: sim, fold_background }).map_err(js_err)?;
+        let shown = v.groups.len();
+        v.groups.truncate(max_groups as usize);
+        let o: Object = to_js(&v)?.into();
+        // Shares as pprof prints percentages.
+        let pct = |c: i64| JsValue::from_str(units::percentage(c, v.total).trim());
+        set(&o, "share_text", v.groups.iter().map(|g| pct(g.count)).collect::<Array>());
+        set(&o, "creator_share_text", v.by_creator.iter().map(|r| pct(r.count)).collect::<Array>());
+        if let Some(b) = &v.background {
+            set(&o, "background_share_text", pct(b.count));
+        }
+        set(&o, "row_count", shown as u32);
+        set(&o, "similarity_text", JsValue::from_str(sim.describe()));
+        set(&o, "rules_text", strings(&v.background_rules.iter().map(goroutines::rule_text).collect::<Vec<_>>()));
+        Ok(o.into())
+    }
+
+    /// Leak findings over every loaded goroutine and heap profile (see
+    /// view/findings.rs), with the limits the user entered; each stack names
+    /// the loaded profile it is found in (`stack_profiles[i][j]`), and
+    /// `markdown` is the findings as Markdown for a ticket.
+    pub fn findings(&self, goroutine_limit: &str, heap_limit: &str) -> Result<JsValue, JsError> {
+        let ids: Vec<u32> = (0..self.profiles.len() as u32).filter(|&i| self.profiles[i as usize].is_some()).collect();
+        let (mut gids, mut hids) = (Vec::new(), Vec::new());
+        for &id in &ids {
+            match classify(self.loaded(id)?) {
+                ProfileKind::Goroutine => gids.push(id),
+                ProfileKind::Heap | ProfileKind::Allocs => hids.push(id),
+                _ => {}
+            }
+        }
+        let (tg, th) = (self.timed(&gids)?, self.timed(&hids)?);
+        let refs: Vec<&Profile> = tg.profiles.iter().chain(&th.profiles).map(|p| &**p).collect();
+        let all: Vec<u32> = gids.iter().chain(&hids).copied().collect();
+        let mut errors = Vec::new();
+        let mut inputs = findings::Inputs::from_profiles(&refs);
+        inputs.goroutine_limit = Session::limit(goroutine_limit, &mut errors, "goroutine limit");
+        inputs.heap_limit = Session::limit(heap_limit, &mut errors, "memory limit");
+        let id_of = |p: Option<&&Profile>| p.and_then(|p| refs.iter().position(|q| std::ptr::eq(*q, *p)).map(|i| all[i]));
+        let (last_g, last_h) = (id_of(inputs.goroutines.last()), id_of(inputs.heaps.last()));
+        let list = findings::run(&inputs);
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            findings: &'a [findings::Finding],
+            stack_profiles: Vec<Vec<Option<u32>>>,
+            markdown: String,
+            goroutine_profiles: usize,
+            heap_profiles: usize,
+            errors: Vec<String>,
+            rules: usize,
+        }
+        let out = Out {
+            stack_profiles: list
+                .iter()
+                .map(|f| f.stacks.iter().map(|s| if s.source == "heap" { last_h } else { last_g }).collect())
+                .collect(),
+            markdown: export::findings_markdown(&list),
+            findings: &list,
+            goroutine_profiles: inputs.goroutines.len(),
+            heap_profiles: inputs.heaps.len(),
+            errors,
+            rules: findings::RULES.len(),
+        };
+        to_js(&out)
     }
 }

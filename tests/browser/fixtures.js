@@ -37,17 +37,17 @@ export function foreign(requests, origin) {
  * Drops files on the page the way a user does: a DataTransfer with File
  * objects, dispatched as dragenter/dragover/drop on the document.
  * @param {import('@playwright/test').Page} page
- * @param {{name: string, bytes: Buffer | Uint8Array}[]} files
+ * @param {{name: string, bytes: Buffer | Uint8Array, lastModified?: number}[]} files  lastModified: the file's date (ms)
  */
 export async function drop(page, files) {
-  const payload = files.map((f) => ({ name: f.name, b64: Buffer.from(f.bytes).toString('base64') }));
+  const payload = files.map((f) => ({ name: f.name, b64: Buffer.from(f.bytes).toString('base64'), lastModified: f.lastModified }));
   await page.evaluate((list) => {
     const dt = new DataTransfer();
     for (const f of list) {
       const bin = atob(f.b64);
       const bytes = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      dt.items.add(new File([bytes], f.name));
+      dt.items.add(new File([bytes], f.name, f.lastModified ? { lastModified: f.lastModified } : {}));
     }
     for (const type of ['dragenter', 'dragover', 'drop']) {
       document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));

@@ -58,3 +58,88 @@ export function encodeProfile(p) {
   for (const c of comments) w.int(13, c);
   return gzipSync(Uint8Array.from(w.bytes));
 }
+
+// Reading and rewriting real profiles: the wire format's top-level fields
+// (profile.proto: 2 = sample, 9 = time_nanos), nothing else decoded.
+import { gunzipSync } from 'node:zlib';
+
+function readVarint(b, i) {
+  let v = 0n;
+  let s = 0n;
+  for (;;) {
+    const x = b[i++];
+    v |= BigInt(x & 0x7f) << s;
+    s += 7n;
+    if (x < 0x80) return [v, i];
+  }
+}
+
+/** Top-level fields of a protobuf message: [{field, wire, start, end, value?}] (value for varints, bytes for length-delimited). */
+function fields(b) {
+  const out = [];
+  let i = 0;
+  while (i < b.length) {
+    const start = i;
+    const [key, j] = readVarint(b, i);
+    i = j;
+    const field = Number(key >> 3n);
+    const wire = Number(key & 7n);
+    if (wire === 0) {
+      const [v, k] = readVarint(b, i);
+      out.push({ field, wire, start, end: k, value: v });
+      i = k;
+    } else if (wire === 2) {
+      const [len, k] = readVarint(b, i);
+      out.push({ field, wire, start, end: k + Number(len), bytes: b.subarray(k, k + Number(len)) });
+      i = k + Number(len);
+    } else if (wire === 1) { out.push({ field, wire, start, end: i + 8 }); i += 8; }
+    else if (wire === 5) { out.push({ field, wire, start, end: i + 4 }); i += 4; }
+    else throw new Error(`wire type ${wire}`);
+  }
+  return out;
+}
+
+const unzip = (bytes) => (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : Buffer.from(bytes));
+
+/** A profile's time_nanos (field 9). */
+export function timeNanos(bytes) {
+  const f = fields(unzip(bytes)).find((x) => x.field === 9);
+  return f ? f.value : 0n;
+}
+
+/**
+ * A copy of a real profile with every sample value multiplied by `scale` (an
+ * integer) and its time set to `timeNanos`; everything else byte for byte.
+ */
+export function rewriteProfile(bytes, { scale = 1, timeNanos: t }) {
+  const w = new Writer();
+  const raw = unzip(bytes);
+  for (const f of fields(raw)) {
+    if (f.field === 9 && t !== undefined) {
+      w.key(9, 0);
+      w.varint(t);
+    } else if (f.field === 2) {
+      w.msg(2, (m) => {
+        for (const g of fields(f.bytes)) {
+          if (g.field === 2 && g.wire === 2) {
+            const vs = [];
+            for (let i = 0; i < g.bytes.length;) {
+              const [v, j] = readVarint(g.bytes, i);
+              vs.push(BigInt.asIntN(64, v) * BigInt(scale));
+              i = j;
+            }
+            m.packed(2, vs);
+          } else if (g.field === 2 && g.wire === 0) {
+            m.key(2, 0);
+            m.varint(BigInt.asIntN(64, g.value) * BigInt(scale));
+          } else {
+            for (const x of f.bytes.subarray(g.start, g.end)) m.bytes.push(x);
+          }
+        }
+      });
+    } else {
+      for (const x of raw.subarray(f.start, f.end)) w.bytes.push(x);
+    }
+  }
+  return gzipSync(Uint8Array.from(w.bytes));
+}

@@ -7,6 +7,10 @@
 // box highlights matching frames and says what share of the total they
 // cover. Inlined frames are drawn in italics with a corner mark; colours
 // are stable per package.
+//
+// The same view draws the differential flame graph of a comparison: a
+// `source` (see create) supplies the layout, the colours, the hover text
+// and the search instead of the profile's own.
 import * as engine from '../engine.js';
 import { h, fill } from '../dom.js';
 
@@ -22,8 +26,22 @@ function hue(s) {
   return (x >>> 0) % 360;
 }
 
-/** @param {import('../app.js').ViewContext} ctx */
-export function create(ctx) {
+/**
+ * What the view draws; every field is optional (the defaults draw the shown profile).
+ * @typedef {{
+ *   key?: (q: import('../engine.js').Query) => string,
+ *   layout?: (q: import('../engine.js').Query, zoom: number, minFraction: number) => Promise<import('../engine.js').FlameView>,
+ *   search?: (q: import('../engine.js').Query, pattern: string) => Promise<{frames: Uint8Array, pct?: string, value_text?: string}>,
+ *   color?: (box: number, data: object, dark: boolean) => string,
+ *   describe?: (box: number, data: object) => Promise<{parts: (string | Node)[], text: string}>,
+ * }} FlameSource
+ */
+
+/**
+ * @param {import('../app.js').ViewContext} ctx
+ * @param {FlameSource} [source]
+ */
+export function create(ctx, source = {}) {
   const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Zoom path' });
   const canvas = h('canvas', {
     tabindex: '0', role: 'img', class: 'flame',
@@ -92,6 +110,7 @@ export function create(ctx) {
         let fillStyle;
         if (d < zoomDepth) fillStyle = dark ? 'hsl(0 0% 30%)' : 'hsl(0 0% 82%)';
         else if (matches) fillStyle = matches[f] ? (dark ? 'hsl(300 80% 45%)' : 'hsl(300 85% 70%)') : (dark ? 'hsl(0 0% 24%)' : 'hsl(0 0% 88%)');
+        else if (source.color) fillStyle = source.color(i, data, dark);
         else {
           const pkg = engine.str(data.packages, data.package[f]);
           const hh = pkg ? hue(pkg) : 30;
@@ -148,6 +167,11 @@ export function create(ctx) {
 
   async function describe(i) {
     if (formatted.has(i)) return formatted.get(i);
+    if (source.describe) {
+      const d = await source.describe(i, data);
+      formatted.set(i, d);
+      return d;
+    }
     const p = data.parent[i];
     const v = data.value[i];
     const f = await engine.format(ctx.query(), [v, v, data.self[i]], [0, p === NONE ? 0 : data.value[p], 0]);
@@ -157,6 +181,7 @@ export function create(ctx) {
   }
 
   function describeText(i, d) {
+    if (d.text !== undefined) return `${boxName(i)}: ${d.text}`;
     const inl = data.inline[data.frame[i]] ? ' (inline)' : '';
     return `${boxName(i)}${inl}: ${d.value}, ${d.total} of total${d.parent ? `, ${d.parent} of parent` : ''}; self ${d.self}`;
   }
@@ -176,9 +201,9 @@ export function create(ctx) {
     tip.style.top = `${my + 16}px`;
     const d = await describe(i);
     if (gen !== generation || hover !== i) return;
-    fill(tip.querySelector('.tip-value'),
+    fill(tip.querySelector('.tip-value'), d.parts || [
       h('span', { class: 'tip-total' }, d.value), ` · ${d.total} of total`,
-      d.parent ? ` · ${d.parent} of parent` : '', ` · self ${d.self}`);
+      d.parent ? ` · ${d.parent} of parent` : '', ` · self ${d.self}`]);
   }
 
   /** The box under canvas point (mx, my), or -1. */
@@ -290,7 +315,7 @@ export function create(ctx) {
     const W = wrap.clientWidth || 800;
     // Boxes under a tenth of a device pixel at this zoom cannot be seen: the engine leaves them out.
     const minFraction = 1 / (10 * W * (window.devicePixelRatio || 1));
-    const result = await engine.flame(q, node, minFraction);
+    const result = await (source.layout ? source.layout(q, node, minFraction) : engine.flame(q, node, minFraction));
     if (gen !== generation) return false;
     data = result;
     zoom = node;
@@ -334,14 +359,15 @@ export function create(ctx) {
     const gen = generation;
     let r;
     try {
-      r = await engine.flameSearch(ctx.query(), pattern);
+      r = await (source.search ? source.search(ctx.query(), pattern) : engine.flameSearch(ctx.query(), pattern));
     } catch (err) {
       ctx.searchStatus(err.message);
       return;
     }
     if (gen !== generation) return;
     matches = r.frames;
-    ctx.searchStatus(h('span', {}, 'matching frames: ', h('span', { class: 'share' }, r.pct), ` of total (${r.value_text})`));
+    if (r.pct === undefined) ctx.searchStatus(`${r.frames.reduce((n, x) => n + x, 0)} matching frames`);
+    else ctx.searchStatus(h('span', {}, 'matching frames: ', h('span', { class: 'share' }, r.pct), ` of total (${r.value_text})`));
     draw();
   }
 
@@ -349,7 +375,7 @@ export function create(ctx) {
     el,
     async render() {
       const q = ctx.query();
-      const k = JSON.stringify([q.ids, q.options]);
+      const k = source.key ? source.key(q) : JSON.stringify([q.ids, q.options]);
       if (k === key) { draw(); return; }
       key = k;
       focus = -1;

@@ -184,6 +184,12 @@ pub fn minutes_between(base: &Profile, target: &Profile) -> Option<f64> {
 /// The diff top table: pprof's rows for the diff profile (same order, same
 /// trimming), with the base and target values of each row.
 pub fn diff_top(base: &Profile, target: &Profile, mode: CompareMode, o: &Options) -> Result<DiffTop, TransformError> {
+    diff_top_report(base, target, mode, o).map(|(d, _)| d)
+}
+
+/// [`diff_top`] and the diff's report, whose output unit the table fixed
+/// (what the page formats every number of the comparison with).
+pub fn diff_top_report(base: &Profile, target: &Profile, mode: CompareMode, o: &Options) -> Result<(DiffTop, Report), TransformError> {
     check_comparable(base, target)?;
     let diff = diff_profile(base, target, mode)?;
     let mut r = Report::new(&diff, ReportKind::Top, o)?;
@@ -221,7 +227,7 @@ pub fn diff_top(base: &Profile, target: &Profile, mode: CompareMode, o: &Options
             }
         })
         .collect();
-    Ok(DiffTop {
+    let d = DiffTop {
         mode,
         labels: top.labels,
         rows,
@@ -230,7 +236,47 @@ pub fn diff_top(base: &Profile, target: &Profile, mode: CompareMode, o: &Options
         target_total,
         minutes: minutes_between(base, target),
         warnings: mismatch_warnings(base, target),
-    })
+    };
+    Ok((d, r))
+}
+
+/// The two sides of a comparison as reports with the same options: the
+/// base, and the target (normalized to the base's totals when the mode
+/// says so), on the sample type `sample_index` resolves to in the base.
+pub fn side_reports(base: &Profile, target: &Profile, mode: CompareMode, o: &Options) -> Result<(Report, Report), TransformError> {
+    check_comparable(base, target)?;
+    let b = Report::new(base, ReportKind::Top, o)?;
+    let side_opts = Options { sample_index: b.prof.sample_type_name(b.sample_index).to_string(), ..o.clone() };
+    let target_side = if mode == CompareMode::Normalize { transform::merge::normalize(target, base)? } else { target.clone() };
+    let t = Report::new(&target_side, ReportKind::Top, &side_opts)?;
+    Ok((b, t))
+}
+
+/// A change relative to the base as shown beside a delta: `+12.5%`,
+/// `-100%` (gone), `new` (nothing in the base), `` (no change from nothing).
+pub fn change_text(base: i64, delta: i64) -> String {
+    if base == 0 {
+        return if delta == 0 { String::new() } else { "new".into() };
+    }
+    let pct = delta as f64 * 100.0 / base as f64;
+    if pct == 0.0 {
+        "0%".into()
+    } else if pct.abs() >= 100.0 {
+        format!("{pct:+.0}%")
+    } else {
+        format!("{pct:+.1}%")
+    }
+}
+
+/// A rate as shown: `format` (the report's unit) for bytes, time and large
+/// counts, one decimal for small counts; signed, `/min` appended.
+pub fn rate_text(unit: &str, per_minute: f64, format: impl Fn(i64) -> String) -> String {
+    let countlike = matches!(unit, "count" | "" | "samples");
+    if countlike && per_minute.abs() < 100.0 {
+        return format!("{per_minute:+.1}/min");
+    }
+    let sign = if per_minute > 0.0 { "+" } else { "" };
+    format!("{sign}{}/min", format(per_minute.round() as i64))
 }
 
 /// A stack present on one side only, as function names root first.

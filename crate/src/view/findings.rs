@@ -138,6 +138,10 @@ pub struct StackRef {
     pub frames: Vec<String>,
     pub value: i64,
     pub focus: String,
+    /// The function `focus` matches.
+    pub function: String,
+    /// The profile it is found in: the last `goroutine` or `heap` snapshot.
+    pub source: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -165,6 +169,10 @@ pub struct Inputs<'a> {
     pub heaps: Vec<&'a Profile>,
     /// A limit the user entered (bytes for heap, a count for goroutines), for projections.
     pub limit: Option<f64>,
+    /// Limits for one kind only (they take precedence over `limit`): a
+    /// goroutine count, and bytes of heap.
+    pub goroutine_limit: Option<f64>,
+    pub heap_limit: Option<f64>,
 }
 
 impl<'a> Inputs<'a> {
@@ -194,12 +202,12 @@ pub fn run(inputs: &Inputs) -> Vec<Finding> {
     let mut out = Vec::new();
     let gs: Vec<GoroutineSnapshot> = inputs.goroutines.iter().map(|p| GoroutineSnapshot::new(p)).collect();
     let hs: Vec<HeapSnapshot> = inputs.heaps.iter().filter_map(|p| HeapSnapshot::new(p)).collect();
-    out.extend(transport_per_request(&gs, &hs, inputs.limit));
+    out.extend(transport_per_request(&gs, &hs, inputs.goroutine_limit.or(inputs.limit)));
     out.extend(body_not_closed(&gs));
     out.extend(blocked(&gs, BLOCKED_ON_CHANNEL, &["chan send", "chan receive", "select", "select (no cases)"], 100));
     out.extend(blocked(&gs, LOCK_PILEUP, &["semacquire", "sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.RWMutex.RLock", "sync.WaitGroup.Wait", "sync.Cond.Wait"], 10));
     out.extend(timers(&hs));
-    out.extend(allocation_site(&hs, inputs.limit));
+    out.extend(allocation_site(&hs, inputs.heap_limit.or(inputs.limit)));
     out.extend(goroutine_stacks(&gs, &hs));
     let order = |f: &Finding| RULES.iter().position(|r| r.id == f.rule).unwrap_or(usize::MAX);
     out.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| order(a).cmp(&order(b))));
@@ -340,6 +348,8 @@ fn stack_ref(g: &Group, focus_on: &str) -> StackRef {
         frames: g.frames.iter().rev().cloned().collect(),
         value: g.count,
         focus: format!("^{}$", regex_quote(focus_on)),
+        function: focus_on.to_string(),
+        source: "goroutine",
     }
 }
 
@@ -711,7 +721,7 @@ fn allocation_site(hs: &[HeapSnapshot], limit: Option<f64>) -> Option<Finding> {
         severity: Severity::Medium,
         summary: format!("{site} holds {:.0}% of the heap growth ({}).", share * 100.0, units::scaled_label(delta, "bytes", "auto")),
         evidence: ev,
-        stacks: vec![StackRef { frames: vec![site.clone()], value: delta, focus: format!("^{}$", regex_quote(&site)) }],
+        stacks: vec![StackRef { frames: vec![site.clone()], value: delta, focus: format!("^{}$", regex_quote(&site)), function: site.clone(), source: "heap" }],
         fix: ALLOCATION_SITE_DOMINATES.fix,
         thresholds: ALLOCATION_SITE_DOMINATES.thresholds,
     })

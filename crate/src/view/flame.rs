@@ -115,6 +115,126 @@ pub fn layout_from(tree: &CallTree, zoom: u32, min_width: f64) -> FlameLayout {
     l
 }
 
+// ---------------------------------------------------------------------------
+// Differential flame graphs.
+
+/// Two call trees (the base's and the target's, made with the same report
+/// options) merged by call path: one node per path present on either side.
+///
+/// In `tree`, `total` and `self_value` are the change (target − base) and
+/// `weight` — the box width — holds both sides: the larger of the two self
+/// values plus the children's widths. A leaf is as wide as its larger side;
+/// an inner box is at least as wide as either side (children that grew and
+/// children that shrank both keep their room), so boxes always nest.
+#[derive(Clone, Debug, Default)]
+pub struct DiffTree {
+    pub tree: CallTree,
+    /// Per node: the base's and the target's total through the path.
+    pub base: Vec<i64>,
+    pub target: Vec<i64>,
+}
+
+/// Merges `base` and `target` (both top-down) into a [`DiffTree`]. Frames are
+/// matched by printed name and inline mark; children stay in name order.
+pub fn diff_tree(base: &CallTree, target: &CallTree) -> DiffTree {
+    use crate::hash::FxHashMap;
+    let mut t = CallTree { inverted: false, ..Default::default() };
+    let mut frame_ids: FxHashMap<(String, bool), u32> = FxHashMap::default();
+    let root = base.frames.first().or(target.frames.first()).cloned().unwrap_or(super::calltree::Frame {
+        name: "root".into(),
+        short: "root".into(),
+        package: String::new(),
+        inline: false,
+    });
+    t.frames.push(root);
+    t.frame.push(0);
+    t.parent.push(NO_NODE);
+    t.depth.push(0);
+    let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    // totals and self values per side
+    let mut tot = [vec![0i64], vec![0i64]];
+    let mut slf = [vec![0i64], vec![0i64]];
+    for (side, src) in [base, target].into_iter().enumerate() {
+        let mut map = vec![0u32; src.len()];
+        for i in 1..src.len() {
+            // Nodes come after their parents (build_call_tree makes them depth-first).
+            let parent = map[src.parent[i] as usize];
+            let f = &src.frames[src.frame[i] as usize];
+            let next = t.frames.len() as u32;
+            let fid = *frame_ids.entry((f.name.clone(), f.inline)).or_insert_with(|| {
+                t.frames.push(f.clone());
+                next
+            });
+            let n = t.frame.len() as u32;
+            let m = *index.entry((parent, fid)).or_insert_with(|| {
+                t.frame.push(fid);
+                t.parent.push(parent);
+                t.depth.push(t.depth[parent as usize] + 1);
+                for v in tot.iter_mut().chain(slf.iter_mut()) {
+                    v.push(0);
+                }
+                n
+            });
+            map[i] = m;
+            tot[side][m as usize] = tot[side][m as usize].wrapping_add(src.total[i]);
+            slf[side][m as usize] = slf[side][m as usize].wrapping_add(src.self_value[i]);
+        }
+        if src.len() > 0 {
+            tot[side][0] = tot[side][0].wrapping_add(src.total[0]);
+            slf[side][0] = slf[side][0].wrapping_add(src.self_value[0]);
+        }
+    }
+    let len = t.frame.len();
+    // Children in name order (then not inlined before inlined).
+    let mut kids: Vec<Vec<u32>> = vec![Vec::new(); len];
+    for c in 1..len {
+        kids[t.parent[c] as usize].push(c as u32);
+    }
+    t.child_start = Vec::with_capacity(len + 1);
+    t.child_start.push(0);
+    for k in kids.iter_mut() {
+        k.sort_by(|&a, &b| {
+            let (fa, fb) = (&t.frames[t.frame[a as usize] as usize], &t.frames[t.frame[b as usize] as usize]);
+            fa.name.cmp(&fb.name).then(fa.inline.cmp(&fb.inline))
+        });
+        t.children.extend_from_slice(k);
+        t.child_start.push(t.children.len() as u32);
+    }
+    // Widths bottom-up: children are made after their parents.
+    t.weight = vec![0; len];
+    for i in (0..len).rev() {
+        let own = slf[0][i].wrapping_abs().max(slf[1][i].wrapping_abs());
+        let below: i64 = kids[i].iter().map(|&c| t.weight[c as usize]).sum();
+        t.weight[i] = own + below;
+    }
+    t.total = (0..len).map(|i| tot[1][i].wrapping_sub(tot[0][i])).collect();
+    t.self_value = (0..len).map(|i| slf[1][i].wrapping_sub(slf[0][i])).collect();
+    let [b, g] = tot;
+    DiffTree { tree: t, base: b, target: g }
+}
+
+/// Per box of a layout of a [`DiffTree`]: both sides and the relative change
+/// `(target − base) / max(|base|, |target|)`, from −1 (gone) to +1 (new), 0
+/// when both are 0: what the box's colour and its intensity show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiffBoxes {
+    pub base: Vec<f64>,
+    pub target: Vec<f64>,
+    pub change: Vec<f64>,
+}
+
+pub fn diff_boxes(d: &DiffTree, l: &FlameLayout) -> DiffBoxes {
+    let mut out = DiffBoxes::default();
+    for &n in &l.node {
+        let (b, t) = (d.base[n as usize], d.target[n as usize]);
+        let m = b.wrapping_abs().max(t.wrapping_abs());
+        out.base.push(b as f64);
+        out.target.push(t as f64);
+        out.change.push(if m == 0 { 0.0 } else { (t - b) as f64 / m as f64 });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +336,66 @@ mod tests {
         }
         let got: Vec<(u32, f64, f64)> = (d0 + 1..z.len()).map(|i| (z.node[i], z.x[i], z.width[i])).collect();
         assert_eq!(got, expect);
+    }
+
+    /// Boxes nest and never overlap (the check above without the exact sums).
+    fn check_nesting(l: &FlameLayout) {
+        for d in 0..l.rows() {
+            let (s, e) = (l.row_start[d] as usize, l.row_start[d + 1] as usize);
+            for i in s..e {
+                if i > s {
+                    assert!(l.x[i - 1] + l.width[i - 1] <= l.x[i]);
+                }
+                if i > 0 {
+                    let p = l.parent[i] as usize;
+                    assert!(l.x[i] >= l.x[p] && l.x[i] + l.width[i] <= l.x[p] + l.width[p], "box {i} inside its parent");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_tree_diffed_with_itself_changes_nothing_and_keeps_its_widths() {
+        let t = tree("heap_t1.pb.gz", "");
+        let d = diff_tree(&t, &t);
+        assert_eq!(d.tree.len(), t.len());
+        assert!(d.tree.total.iter().chain(&d.tree.self_value).all(|&v| v == 0));
+        assert_eq!(d.base, d.target);
+        let (a, b) = (layout(&t, 0.0), layout(&d.tree, 0.0));
+        assert_eq!(a.width, b.width, "same widths as the profile's own flame graph");
+        assert!(diff_boxes(&d, &b).change.iter().all(|&c| c == 0.0));
+    }
+
+    #[test]
+    fn goroutine_diff_tree_holds_both_sides() {
+        let (t0, t1) = (tree("goroutine_t0.pb.gz", ""), tree("goroutine_t1.pb.gz", ""));
+        let d = diff_tree(&t0, &t1);
+        assert_eq!(d.base[0], t0.total[0]);
+        assert_eq!(d.target[0], t1.total[0]);
+        for i in 0..d.tree.len() {
+            assert_eq!(d.tree.total[i], d.target[i] - d.base[i]);
+            assert!(d.tree.weight[i] >= d.base[i].abs().max(d.target[i].abs()), "node {i}: wide enough for both sides");
+        }
+        let l = layout(&d.tree, 0.0);
+        check_nesting(&l);
+        let boxes = diff_boxes(&d, &l);
+        // readLoop grew: its box is red (positive change) and holds each side's total through it.
+        let sum = |t: &CallTree, name: &str| -> i64 {
+            (0..t.len()).filter(|&i| t.frame_of(i as u32).name == name).map(|i| t.total[i]).sum()
+        };
+        let rl = "net/http.(*persistConn).readLoop";
+        let i = (0..l.len()).find(|&i| d.tree.frames[l.frame[i] as usize].name == rl).unwrap();
+        assert_eq!(boxes.base[i] as i64, sum(&t0, rl));
+        assert_eq!(boxes.target[i] as i64, sum(&t1, rl));
+        assert!(boxes.change[i] > 0.5);
+        // Swapping the sides negates every change and keeps every width.
+        let s = diff_tree(&t1, &t0);
+        let ls = layout(&s.tree, 0.0);
+        assert_eq!(ls.width, l.width);
+        let bs = diff_boxes(&s, &ls);
+        for k in 0..l.len() {
+            assert_eq!(bs.change[k], -boxes.change[k]);
+        }
     }
 
     #[test]

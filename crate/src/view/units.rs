@@ -129,6 +129,28 @@ pub fn label(value: i64, unit: &str) -> String {
     scaled_label(value, unit, "auto")
 }
 
+/// A limit as a user types it: `1gb`, `512MiB`, `1.5 GB`, `30000` (binary
+/// byte units, as pprof's `-unit`; a plain number is taken as is).
+pub fn parse_limit(v: &str) -> Option<f64> {
+    let lower = v.trim().to_ascii_lowercase();
+    let (num, mult) = [
+        ("kib", 1024f64),
+        ("mib", 1048576.0),
+        ("gib", 1073741824.0),
+        ("tib", 1099511627776.0),
+        ("kb", 1024.0),
+        ("mb", 1048576.0),
+        ("gb", 1073741824.0),
+        ("tb", 1099511627776.0),
+        ("b", 1.0),
+    ]
+    .iter()
+    .find_map(|(suffix, m)| lower.strip_suffix(suffix).map(|n| (n.to_string(), *m)))
+    .unwrap_or((lower.clone(), 1.0));
+    let n = num.trim().parse::<f64>().ok()?;
+    (n.is_finite() && n >= 0.0).then_some(n * mult)
+}
+
 /// pprof's `measurement.Percentage`: "  100%", "32.66%", " 0.49%", "    0%".
 pub fn percentage(value: i64, total: i64) -> String {
     let ratio = if total != 0 { (value as f64 / total as f64).abs() * 100.0 } else { 0.0 };

@@ -1,0 +1,308 @@
+// Compare: two snapshots of one kind, the way a leak hunt needs them. The
+// header picks the pair (by default the oldest of the shown file's kind is
+// the base, the newest the target), swaps them, picks the mode (pprof's
+// diff_base / base / normalize; the kind's default, with the reason) and
+// shows both times, the totals and rates, and the mismatch warnings. Below
+// it, one of: the diff top table, the differential flame graph, the stacks
+// that are new or gone, the goroutine diff, growth over N snapshots.
+//
+// URL: the target is `file`, the base is `diff_base=NAME` or `base=NAME`
+// (pprof's flags), `normalize=1`, the sub-view `compare=table|flame|...`.
+// Every number comes formatted from the engine (crate/src/view/compare.rs).
+import * as engine from '../engine.js';
+import * as files from '../files.js';
+import { h, fill } from '../dom.js';
+import * as flame from './flame.js';
+import * as table from './compare-table.js';
+import * as stacks from './compare-stacks.js';
+import * as gdiff from './compare-goroutines.js';
+import * as growth from './compare-growth.js';
+import '../compare.css';
+
+export const title = 'Compare';
+
+const MODES = [
+  ['diff_base', 'diff_base', 'the difference, percentages of the base total (pprof -diff_base)'],
+  ['base', 'base', 'the later profile minus the earlier, for counters that only grow (pprof -base)'],
+  ['normalize', 'normalize', 'the target scaled to the base total first (pprof -normalize -diff_base)'],
+];
+
+const SUBVIEWS = [
+  ['table', 'Top diff'],
+  ['flame', 'Flame graph'],
+  ['stacks', 'New and gone stacks'],
+  ['goroutines', 'Goroutine diff'],
+  ['growth', 'Growth'],
+];
+
+/** The mode a state's parameters name ('' when no comparison is set). */
+export function modeOf(params) {
+  return params.normalize ? 'normalize' : params.base ? 'base' : params.diff_base ? 'diff_base' : '';
+}
+
+/** The base file a state's parameters name. */
+export function baseOf(params) {
+  return params.base || params.diff_base || '';
+}
+
+/** The state patch that shows the comparison of `base` (name) → `target` (name) in `mode`. */
+export function openPatch(s, base, target, mode) {
+  const params = { ...s.params };
+  delete params.diff_base;
+  delete params.base;
+  delete params.normalize;
+  if (mode === 'base') params.base = base;
+  else params.diff_base = base;
+  if (mode === 'normalize') params.normalize = '1';
+  return { files: [target], params, view: 'compare' };
+}
+
+/**
+ * Opens the comparison of two loaded files in the kind's default mode (a step the back button undoes).
+ * @param {import('../app.js').ViewContext} ctx
+ */
+export async function open(ctx, baseEntry, targetEntry) {
+  const s = ctx.state();
+  const sampleType = targetEntry.summary.sample_types.some((t) => t[0] === s.sampleType) ? s.sampleType : '';
+  const d = await engine.compareDefaultMode(targetEntry.summary.id, sampleType ? { sample_index: sampleType } : {});
+  ctx.update({ ...openPatch(s, baseEntry.name, targetEntry.name, d.mode), sampleType }, { push: true });
+}
+
+/** A differential flame graph's colour: red for growth, blue for shrink, stronger for a larger relative change. */
+export function diffColor(change, dark) {
+  const a = Math.min(1, Math.abs(change));
+  if (a === 0) return dark ? 'hsl(0 0% 32%)' : 'hsl(0 0% 84%)';
+  const hue = change > 0 ? 0 : 215;
+  const sat = Math.round(25 + 65 * a);
+  const light = dark ? Math.round(24 + 18 * a) : Math.round(88 - 30 * a);
+  return `hsl(${hue} ${sat}% ${light}%)`;
+}
+
+const loaded = () => files.entries.filter((e) => e.summary);
+const byName = (name) => loaded().find((e) => e.name === name);
+const byId = (id) => loaded().find((e) => e.summary.id === id);
+
+/** @param {import('../app.js').ViewContext} ctx */
+export function create(ctx) {
+  const pickers = h('div', { class: 'compare-pickers' });
+  const modes = h('fieldset', { class: 'compare-modes' });
+  const explain = h('p', { class: 'compare-explain' });
+  const times = h('p', { class: 'compare-times' });
+  const totals = h('p', { class: 'compare-totals' });
+  const warnings = h('ul', { class: 'compare-warnings', role: 'alert' });
+  const message = h('p', { class: 'compare-message', role: 'alert', hidden: true });
+  const subtabs = h('div', { class: 'compare-tabs', role: 'tablist', 'aria-label': 'Comparison views' });
+  const body = h('div', { class: 'compare-body', role: 'tabpanel' });
+  const head = h('div', { class: 'compare-head' }, h('div', { class: 'compare-row' }, pickers, modes), explain, times, totals, warnings);
+  const el = h('div', { class: 'compare-view' }, head, message, subtabs, body);
+
+  /** @type {import('../engine.js').Pair | null} */
+  let pair = null;
+  /** @type {import('../engine.js').DiffTopView | null} */
+  let header = null;
+  let group = null;
+  let sub = null;
+  let generation = 0;
+  let lastSample = null;
+  let lastDefault = null;
+
+  const cctx = {
+    ...ctx,
+    pair: () => pair,
+    header: (hd) => ctx.header(hd),
+    compareHeader: () => header,
+    group: () => group,
+    /** Opens the comparison of two loaded entries (keeps the mode). */
+    openPair: (b, t) => ctx.update(openPatch(ctx.state(), b.name, t.name, pair ? pair.mode : 'diff_base'), { push: true }),
+  };
+
+  function subview(id) {
+    if (sub && sub.id === id) return sub.inst;
+    if (sub) sub.inst.destroy();
+    let inst;
+    if (id === 'flame') inst = flameView();
+    else if (id === 'stacks') inst = stacks.create(cctx);
+    else if (id === 'goroutines') inst = gdiff.create(cctx);
+    else if (id === 'growth') inst = growth.create(cctx);
+    else inst = table.create(cctx);
+    sub = { id, inst };
+    fill(body, inst.el);
+    return inst;
+  }
+
+  function flameView() {
+    const legend = h('p', { class: 'diff-legend' },
+      h('span', { class: 'swatch grow' }), 'grew ',
+      h('span', { class: 'swatch shrink' }), 'shrank ',
+      h('span', { class: 'swatch same' }), 'unchanged — the stronger the colour, the larger the change relative to the larger side; ',
+      'a box is as wide as the larger of base and target (its children included); hover for both values and the delta.');
+    const inst = flame.create(cctx, {
+      key: (q) => JSON.stringify([pair, q.options]),
+      layout: (q, zoom, minFraction) => engine.compareFlame(pair, q.options, zoom, minFraction),
+      search: async (q, pattern) => ({ frames: await engine.compareFlameSearch(pattern) }),
+      color: (i, data, dark) => diffColor(data.change[i], dark),
+      describe: async (i, data) => {
+        const d = await engine.compareDescribe(data.base[i], data.target[i]);
+        return {
+          d,
+          parts: [
+            h('span', { class: 'tip-base' }, `base ${d.base}`), ' → ',
+            h('span', { class: 'tip-target' }, `target ${d.target}`), ' · ',
+            h('span', { class: 'tip-delta' }, `delta ${d.delta}`), d.change ? ` (${d.change})` : '',
+          ],
+          text: `base ${d.base}, target ${d.target}, delta ${d.delta}${d.change ? ` (${d.change})` : ''}`,
+        };
+      },
+    });
+    const wrap = h('div', { class: 'diff-flame' }, legend, inst.el);
+    return { ...inst, el: wrap, flame: inst };
+  }
+
+  function renderPickers(s, base, target) {
+    const all = loaded();
+    const option = (e, selected) => h('option', { value: e.name, selected },
+      `${e.name} — ${e.summary.kind}${e.summary.time_text ? `, ${e.summary.time_text}` : e.summary.file_time_text ? `, file ${e.summary.file_time_text}` : ''}`);
+    const baseSel = h('select', { 'aria-label': 'Base profile', class: 'compare-base' },
+      base ? null : h('option', { value: '', selected: true, disabled: true }, 'choose a base…'),
+      all.map((e) => option(e, base && e.name === base.name)));
+    const targetSel = h('select', { 'aria-label': 'Target profile', class: 'compare-target' }, all.map((e) => option(e, target && e.name === target.name)));
+    baseSel.value = base ? base.name : '';
+    if (target) targetSel.value = target.name;
+    const mode = modeOf(s.params) || 'diff_base';
+    baseSel.addEventListener('change', () => ctx.update(openPatch(ctx.state(), baseSel.value, targetSel.value, mode), { push: true }));
+    targetSel.addEventListener('change', () => ctx.update(openPatch(ctx.state(), baseSel.value, targetSel.value, mode), { push: true }));
+    const swap = h('button', {
+      type: 'button', class: 'compare-swap', title: 'Swap base and target', 'aria-label': 'Swap base and target',
+      onclick: () => ctx.update(openPatch(ctx.state(), targetSel.value, baseSel.value, mode), { push: true }),
+    }, '⇄');
+    fill(pickers, h('label', {}, 'base ', baseSel), swap, h('label', {}, 'target ', targetSel));
+  }
+
+  function renderModes(mode, defaultMode) {
+    fill(modes, h('legend', {}, 'mode'), MODES.map(([id, label, help]) => h('label', { title: help },
+      h('input', {
+        type: 'radio', name: 'compare-mode', value: id, checked: id === mode,
+        onchange: () => {
+          const s = ctx.state();
+          ctx.update(openPatch(s, baseOf(s.params), s.files[0], id), { push: true });
+        },
+      }), ` ${label}${id === defaultMode ? ' (default)' : ''}`)));
+  }
+
+  function renderTabs(active, available) {
+    fill(subtabs, SUBVIEWS.filter(([id]) => available.includes(id)).map(([id, label]) => h('button', {
+      type: 'button', role: 'tab', 'data-sub': id, 'aria-selected': String(id === active), tabindex: id === active ? '0' : '-1',
+      onclick: () => ctx.update({ params: { ...ctx.state().params, compare: id } }, { push: true }),
+    }, label)));
+  }
+  subtabs.addEventListener('keydown', (e) => {
+    const tabs = [...subtabs.querySelectorAll('[role=tab]')];
+    const i = tabs.indexOf(document.activeElement);
+    const j = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (i < 0 || j === undefined) return;
+    e.preventDefault();
+    const t = tabs[(j + tabs.length) % tabs.length];
+    t.focus();
+    t.click();
+  });
+
+  function timeText(i, name, hd) {
+    const t = hd.time_text[i];
+    const parts = [h('span', { class: 'name' }, name), ' · ', t || 'no time'];
+    if (t && hd.from_file[i]) parts.push(' ', h('span', { class: 'from-file' }, "(time from the file's date)"));
+    return parts;
+  }
+
+  function showMessage(text) {
+    fill(message, text);
+    message.hidden = false;
+    subtabs.hidden = true;
+    body.hidden = true;
+    if (sub) { sub.inst.destroy(); sub = null; }
+    fill(body);
+  }
+
+  return {
+    el,
+    async render() {
+      const gen = ++generation;
+      const s = ctx.state();
+      const all = loaded();
+      const target = files.active(s.files)[0];
+      let base = byName(baseOf(s.params));
+      const groups = await engine.compareGroups(all.map((e) => e.summary.id));
+      if (gen !== generation) return;
+      group = target ? groups.find((g) => g.ids.includes(target.summary.id)) || null : null;
+      if (!base) {
+        const g = group || groups[0];
+        if (g) {
+          // The default pair: the oldest and the newest of the kind.
+          await open(ctx, byId(g.ids[0]), byId(g.ids[g.ids.length - 1]));
+          return;
+        }
+        renderPickers(s, null, target);
+        fill(modes);
+        fill(explain); fill(times); fill(totals); fill(warnings);
+        showMessage(all.length < 2
+          ? 'Load two or more profiles of the same kind (two heap profiles, two goroutine dumps, …) to compare them.'
+          : `No two loaded profiles are of the same kind (${[...new Set(all.map((e) => e.summary.kind))].join(', ')}): pick a base above to try anyway.`);
+        ctx.rendered();
+        return;
+      }
+      renderPickers(s, base, target);
+      const mode = modeOf(s.params);
+      pair = { base: base.summary.id, target: target.summary.id, mode };
+      const q = ctx.query();
+      let hd;
+      try {
+        hd = await engine.compareTop(pair, q.options);
+      } catch (err) {
+        if (gen !== generation) return;
+        header = null;
+        renderModes(mode, '');
+        fill(explain); fill(times); fill(totals); fill(warnings);
+        showMessage(err.message);
+        ctx.rendered();
+        return;
+      }
+      if (gen !== generation) return;
+      header = hd;
+      // A mode that was the default follows the default when the sample type changes.
+      if (lastSample !== null && lastSample !== hd.sample_type && mode === lastDefault && hd.default_mode !== mode) {
+        lastSample = hd.sample_type;
+        lastDefault = hd.default_mode;
+        ctx.update(openPatch(s, base.name, target.name, hd.default_mode));
+        return;
+      }
+      lastSample = hd.sample_type;
+      lastDefault = hd.default_mode;
+      message.hidden = true;
+      subtabs.hidden = false;
+      body.hidden = false;
+      renderModes(hd.mode, hd.default_mode);
+      fill(explain,
+        h('strong', {}, `${hd.kind} · ${hd.sample_type}: ${hd.mode}`), ` — ${hd.mode_reason}`,
+        hd.mode === hd.default_mode
+          ? ` (the default for ${hd.kind} profiles)`
+          : ` (the default for ${hd.kind} profiles is ${hd.default_mode}: ${hd.default_reason})`);
+      fill(times, 'base: ', timeText(0, base.name, hd), ' → target: ', timeText(1, target.name, hd),
+        hd.minutes_text ? ` · ${hd.minutes_text} ${hd.minutes < 0 ? 'earlier (the target is older than the base)' : 'apart'}` : '',
+        hd.time_note ? h('span', { class: 'hint' }, ` · ${hd.time_note}`) : '');
+      fill(totals, `total: base ${hd.base_total_text} → target ${hd.target_total_text} · delta ${hd.delta_total_text}`,
+        hd.total_change ? ` (${hd.total_change})` : '', hd.total_rate_text ? ` · ${hd.total_rate_text}` : '');
+      fill(warnings, hd.warnings.map((w) => h('li', {}, w)));
+      const available = ['table', 'flame', 'stacks'];
+      if (hd.kind === 'goroutine') available.push('goroutines');
+      if (group && group.ids.length >= 3) available.push('growth');
+      const want = available.includes(s.params.compare) ? s.params.compare : 'table';
+      renderTabs(want, available);
+      const inst = subview(want);
+      await inst.render();
+    },
+    search(pattern) { if (sub && sub.inst.search) sub.inst.search(pattern); },
+    /** Test hooks: the header data and the shown sub-view. */
+    data: () => header,
+    sub: () => sub && sub.inst,
+    destroy() { generation++; if (sub) sub.inst.destroy(); },
+  };
+}
