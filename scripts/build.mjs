@@ -94,21 +94,22 @@ function csp(scriptSrc, styleSrc) {
     "object-src 'none'", "base-uri 'none'", "form-action 'none'",
   ].join('; ');
 }
-const hosted = html
-  .replace('<!--CSP-->', `<meta http-equiv="Content-Security-Policy" content="${csp("'self'", "'self'")}">`)
-  .replace('<!--STYLE-->', '<link rel="stylesheet" href="app.css">')
-  .replace('<!--SCRIPT-->', '<script type="module" src="app.js"></script>');
-writeFileSync(join(dist, 'index.html'), hosted);
+// app.js and app.css: the page's code as separate files, for hosts that
+// want them (no page of dist/ loads them).
 writeFileSync(join(dist, 'app.js'), js);
 writeFileSync(join(dist, 'app.css'), css);
 
-// The single file: same page, everything inline, CSP by hash.
+// The single file: same page, everything inline, CSP by hash. The hosted
+// index.html is this same file: "Save report" writes a copy of the page's
+// own document (www/share.js), which only a page holding all of its code
+// inline can do without a request.
 const safeJs = js.replace(/<\/script/gi, '<\\/script');
 const single = html
   .replace('<!--CSP-->', `<meta http-equiv="Content-Security-Policy" content="${csp(sha(safeJs), sha(css))}">`)
   .replace('<!--STYLE-->', () => `<style>${css}</style>`)
   .replace('<!--SCRIPT-->', () => `<script type="module">${safeJs}</script>`);
 writeFileSync(join(dist, 'profdrop.html'), single);
+writeFileSync(join(dist, 'index.html'), single);
 
 const kb = (p) => (statSync(p).size / 1024).toFixed(0);
 log(`built dist/ (app.js ${kb(join(dist, 'app.js'))} KiB, of which Graphviz ${(graphvizGz.length * 4 / 3 / 1024).toFixed(0)} KiB; wasm ${kb(join(pkg, 'profdrop_bg.wasm'))} KiB) and dist/profdrop.html (${kb(join(dist, 'profdrop.html'))} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

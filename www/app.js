@@ -1,6 +1,8 @@
 // The page: loading (drop anywhere, file dialog, "Load example"), the file
 // list, the controls, the view tabs and the details panel, all driven by
 // state.js (mirrored to location.hash). Views live in views/, one file each.
+// First: keeps the pristine document and applies a saved report's view (report-file.js).
+import * as reportFile from './report-file.js';
 import './style.css';
 import * as engine from './engine.js';
 import * as state from './state.js';
@@ -19,6 +21,8 @@ import * as tags from './views/tags.js';
 import * as compare from './views/compare.js';
 import * as goroutines from './views/goroutines.js';
 import * as insights from './insights.js';
+import * as share from './share.js';
+import * as merge from './merge.js';
 
 /**
  * What a view gets from the page.
@@ -81,6 +85,8 @@ const ctx = {
 function renderFiles() {
   files.render(list, state.get().files, { show, remove, retry: (e, deadline) => open([{ name: e.name, blob: e.blob, deadline }]) });
   $('empty-hint').hidden = files.entries.length > 0;
+  merge.render();
+  share.refresh();
 }
 
 function renderTabs(active) {
@@ -269,10 +275,15 @@ document.addEventListener('keydown', (e) => {
 $('details').addEventListener('toggle', () => renderDetails(files.active(state.get().files)));
 controls.init();
 menu.init();
+merge.init();
+share.init({ view: () => current });
 engine.warmup(examples.find((x) => x.name === 'heap_t1.pb.gz').bytes)
   .then(() => { timings.warm = performance.now(); }, () => {});
 state.subscribe(() => { timings.action = performance.now(); refresh(); });
 refresh();
+// A saved report opens the profiles it carries, as if they were dropped.
+const saved = reportFile.savedFiles();
+if (saved.length) open(saved);
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown };
+window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown, lastSave: share.lastSave };

@@ -9,6 +9,7 @@ import * as engine from './engine.js';
 import * as files from './files.js';
 import * as compare from './views/compare.js';
 import { h, fill } from './dom.js';
+import { download } from './download.js';
 import './compare.css';
 
 let offer = null;
@@ -121,6 +122,10 @@ async function renderFindings(ctx, all, key) {
       }
     },
   }, 'Copy as Markdown');
+  const save = h('button', {
+    type: 'button', class: 'download-md',
+    onclick: () => { download('profdrop-findings.md', markdown, 'text/markdown'); status.textContent = 'saved profdrop-findings.md'; },
+  }, 'Download .md');
   const scope = `${r.goroutine_profiles} goroutine and ${r.heap_profiles} heap profile${r.heap_profiles === 1 ? '' : 's'}, ${r.rules} rules`;
   const body = h('div', { class: 'findings-body', id: 'findings-body', hidden: collapsed },
     r.errors.map((e) => h('p', { class: 'error', role: 'alert' }, e)),
@@ -146,7 +151,7 @@ async function renderFindings(ctx, all, key) {
       h('span', { class: 'grow' }),
       limitInput(ctx, 'goroutine_limit', 'goroutine limit', 'e.g. 30000'),
       limitInput(ctx, 'memory_limit', 'memory limit', 'e.g. 1GiB'),
-      r.findings.length ? copy : null, status),
+      r.findings.length ? copy : null, r.findings.length ? save : null, status),
     body);
 }
 
