@@ -1,6 +1,7 @@
 // Builds the app: the Rust crate to wasm (release, wasm-bindgen, wasm-opt
 // -O3), then the shell with esbuild into
-//   dist/            a static folder for any host (index.html + app.js + app.css)
+//   dist/            a static folder for any host (index.html, the single file below;
+//                    app.js + app.css, the same code as separate files)
 //   dist/profdrop.html  one self-contained file (wasm inlined) that works from file://
 // The engine runs in a Worker made from a Blob, so both forms share one code path.
 import { createHash } from 'node:crypto';

@@ -387,3 +387,9 @@ test('merging t0 and t1 with provenance: Tags shows each file\'s total, tagfocus
   expect(foreign(requests, baseURL)).toEqual([]);
   expect(incidents).toEqual([]);
 });
+
+test('the hosted index.html is the single file, so the served page saves reports without a request', async () => {
+  const index = readFileSync(join(root, 'dist/index.html'));
+  expect(index.equals(readFileSync(join(root, 'dist/profdrop.html')))).toBe(true);
+  expect(index.toString('utf8')).not.toMatch(/<script[^>]* src=|<link[^>]* rel="stylesheet"/);
+});
