@@ -59,7 +59,8 @@ let detailsKey = '';
 
 function query() {
   const s = state.get();
-  return { ids: files.active(s.files).map((e) => e.summary.id), options: state.options(s) };
+  const shown = files.active(s.files);
+  return { ids: shown.map((e) => e.summary.id), kinds: shown.map((e) => e.summary.kind), options: state.options(s) };
 }
 
 /** @type {ViewContext} */
