@@ -64,6 +64,7 @@ async function openOffline(browser, path) {
   const page = await context.newPage();
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => incidents.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => { incidents.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
   page.on('console', (m) => { if (m.type() === 'error') incidents.push(`console: ${m.text()}`); });
   const url = pathToFileURL(path).href;
   await page.goto(url);
@@ -392,4 +393,23 @@ test('the hosted index.html is the single file, so the served page saves reports
   const index = readFileSync(join(root, 'dist/index.html'));
   expect(index.equals(readFileSync(join(root, 'dist/profdrop.html')))).toBe(true);
   expect(index.toString('utf8')).not.toMatch(/<script[^>]* src=|<link[^>]* rel="stylesheet"/);
+});
+
+test('a file name made of markup stays a name in the saved report: escaped in its block, text in the reopened page', async ({ page, browser, requests, baseURL, incidents }, testInfo) => {
+  const name = '"><script>alert(1)</script><img src=x onerror=alert(2)>.pb.gz';
+  await page.goto('/index.html');
+  await drop(page, [{ name, bytes: readFileSync(goFixture('heap_t1.pb.gz')) }]);
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  const want = await topRows(page, 1000);
+  const report = await saveReport(page, testInfo, [], 'markup.html');
+  expect(report.html).not.toContain('<script>alert(1)');
+  expect(blocks(report.html).map((b) => b.name)).toEqual([name.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')]);
+  const r = await openOffline(browser, report.path);
+  await expect(r.page.locator('#files li button.show')).toHaveText(name);
+  expect(await topRows(r.page, 1000)).toEqual(want);
+  expect(await r.page.locator('img, script:not([type])').count()).toBe(0);
+  expect(r.incidents).toEqual([]);
+  await r.context.close();
+  expect(foreign(requests, baseURL)).toEqual([]);
+  expect(incidents).toEqual([]);
 });
