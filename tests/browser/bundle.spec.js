@@ -7,7 +7,7 @@
 // profiles). The page's own code has none. The only hits allowed are listed
 // below, each with why it can never send anything; a new hit fails the test.
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { test, expect, root } from './fixtures.js';
 
@@ -70,3 +70,10 @@ for (const file of ['app.js', 'profdrop.html', 'index.html']) {
     expect(hits).toHaveLength(ALLOWED.length);
   });
 }
+
+test('the engine module the page ships is at most 400 KB gzipped', () => {
+  const wasm = readFileSync(join(root, 'target/wasm-pkg/profdrop_bg.wasm'));
+  const gz = gzipSync(wasm, { level: 9 }).length;
+  console.log(`wasm: ${wasm.length} bytes, ${gz} gzipped`);
+  expect(gz).toBeLessThanOrEqual(400_000);
+});
