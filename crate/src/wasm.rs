@@ -1471,11 +1471,20 @@ impl Session {
 
 use crate::transform::redact::{redact, RedactOptions};
 
+/// A profile as profile.proto bytes (one copy of the encoder for every caller).
+#[inline(never)]
+fn pprof_bytes(p: &Profile) -> Uint8Array {
+    Uint8Array::from(&crate::proto::encode(p)[..])
+}
+
+/// `{file_paths, function_names, label_values, mappings}`, each true or absent
+/// (read field by field: a serde deserializer here would cost the module more).
 fn parse_redact(options: JsValue) -> Result<RedactOptions, JsError> {
-    if options.is_undefined() || options.is_null() {
+    let flag = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).ok().is_some_and(|v| v.is_truthy());
+    if !options.is_object() {
         return Ok(RedactOptions::default());
     }
-    serde_wasm_bindgen::from_value(options).map_err(|e| js_err(format!("redaction options: {e}")))
+    Ok(RedactOptions { file_paths: flag("file_paths"), function_names: flag("function_names"), label_values: flag("label_values"), mappings: flag("mappings") })
 }
 
 #[wasm_bindgen]
@@ -1498,7 +1507,7 @@ impl Session {
         self.prepare(ids, options)?;
         let src = &self.source.as_ref().unwrap().1;
         let p = export::filtered_profile(src, &o).map_err(js_err)?;
-        Ok(Uint8Array::from(&crate::proto::encode(&p)[..]))
+        Ok(pprof_bytes(&p))
     }
 
     /// The diff profile of a comparison (as `compare_top` makes it: target
@@ -1511,7 +1520,7 @@ impl Session {
         let t = self.timed(&[base, target])?;
         let diff = compare::diff_profile(&t.profiles[0], &t.profiles[1], m).map_err(js_err)?;
         let p = export::filtered_profile(&diff, &o).map_err(js_err)?;
-        Ok(Uint8Array::from(&crate::proto::encode(&p)[..]))
+        Ok(pprof_bytes(&p))
     }
 
     /// Loaded profile `id` redacted as `options` says ({file_paths,
@@ -1520,7 +1529,7 @@ impl Session {
     pub fn redacted(&self, id: u32, options: JsValue) -> Result<Uint8Array, JsError> {
         let o = parse_redact(options)?;
         let p = redact(self.loaded(id)?, &o).map_err(js_err)?;
-        Ok(Uint8Array::from(&crate::proto::encode(&p)[..]))
+        Ok(pprof_bytes(&p))
     }
 
     /// What a profile redacted with `options` still holds, for the save dialog.
