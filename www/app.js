@@ -9,6 +9,7 @@ import * as controls from './controls.js';
 import * as menu from './menu.js';
 import * as details from './details.js';
 import { examples } from './examples.js';
+import { hashInputs } from './inline-data.js';
 import { h, fill } from './dom.js';
 import { VIEWS, ViewHost, viewContext } from './view-host.js';
 import * as insights from './insights.js';
@@ -120,6 +121,7 @@ function refresh() {
 
 async function refreshNow() {
   const s = state.get();
+  document.body.classList.toggle('embed', s.embed);
   renderFiles();
   insights.refresh(ctx).catch(() => {});
   const act = files.active(s.files);
@@ -234,8 +236,13 @@ controls.init();
 menu.init();
 engine.warmup(examples.find((x) => x.name === 'heap_t1.pb.gz').bytes)
   .then(() => { timings.warm = performance.now(); }, () => {});
+// The iframe form: profiles inline in the address (#data=<base64>&name=...),
+// decoded here, never fetched; they leave the address once loaded.
+const inline = hashInputs(location.hash);
+if (inline.error) emptyHint.unshift(h('strong', { class: 'error', role: 'alert' }, inline.error), h('br'));
 state.subscribe(() => { timings.action = performance.now(); refresh(); });
 refresh();
+open(inline.inputs);
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
 window.profdrop = { state: state.get, view: () => host.current && host.current.inst, timings, query: ctx.query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown };
