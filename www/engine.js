@@ -13,7 +13,7 @@ import workerSource from 'profdrop:worker-source';
  * @typedef {{sample_index?: string, granularity?: string, cum?: boolean, nodefraction?: number, focus?: string, ignore?: string,
  *   hide?: string, show?: string, show_from?: string, prune_from?: string}} Options
  */
-/** @typedef {{ids: number[], options: Options}} Query */
+/** @typedef {{ids: number[], kinds?: string[], options: Options}} Query  kinds: the profiles' kinds (heap, goroutine, …), for views that need one kind */
 /**
  * @typedef {{id: number, name: string, kind: string, format: string, sample_types: [string, string][],
  *   default_sample_index: number, samples: number, time_nanos: number, time_text: string,

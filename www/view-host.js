@@ -20,8 +20,9 @@ export const VIEWS = { top, flame, tree, peek, graph, tags, compare, goroutines 
 
 /**
  * A ViewContext (see app.js) over a state and the loaded files: `query` is
- * the files the state names (merged, as pprof merges sources) with pprof's
- * options for the state; `extra` adds options (an embed's nodecount).
+ * the files the state names (merged, as pprof merges sources; with their
+ * kinds) with pprof's options for the state; `extra` adds options (an
+ * embed's nodecount).
  * @param {{state: () => import('./state.js').State, update: (patch: object, opts?: {push?: boolean}) => void,
  *   entries: () => import('./files.js').Entry[], menu?: (x: number, y: number, name: string) => void,
  *   header?: (h: import('./engine.js').Header) => void, searchPattern?: () => string,
@@ -33,8 +34,11 @@ export function viewContext(o) {
   return {
     query() {
       const s = o.state();
-      const ids = o.entries().filter((e) => s.files.includes(e.name)).map((e) => e.summary.id);
-      return { ids, options: { ...options(s), ...(o.extra ? o.extra() : {}) } };
+      const shown = o.entries().filter((e) => s.files.includes(e.name));
+      return {
+        ids: shown.map((e) => e.summary.id), kinds: shown.map((e) => e.summary.kind),
+        options: { ...options(s), ...(o.extra ? o.extra() : {}) },
+      };
     },
     state: o.state,
     update: o.update,

@@ -124,6 +124,17 @@ export function create(ctx) {
       similarity.value = sim;
       fold.checked = folded;
       const q = ctx.query();
+      const other = (q.kinds || []).find((kind) => kind !== 'goroutine');
+      if (other) {
+        // Not an error: the view just has nothing to show for this profile.
+        key = '';
+        data = null;
+        for (const x of [notes, groupsBody, more, creators]) fill(x);
+        background.hidden = true;
+        fill(summary, h('span', { class: 'hint' }, `The Goroutines view needs a goroutine profile (goroutine?debug=2 is best); this is a ${other} profile.`));
+        ctx.rendered();
+        return;
+      }
       const k = JSON.stringify([q.ids, sim, folded]);
       if (k !== key) {
         const gen = ++generation;

@@ -898,6 +898,37 @@ impl LegacyProfile {
         };
         self.samples.push(LSample { values: r.values, locs, labels: r.labels, num_labels: r.num_labels });
     }
+
+    /// Adds the record being read, if any: a record's `#` symbol lines end
+    /// only where the next record (or the input) starts.
+    pub fn flush(&mut self, pending: &mut Option<Record>) {
+        if let Some(r) = pending.take() {
+            self.add_record(r);
+        }
+    }
+
+    /// The end the record-based texts share (goroutine/threadcreate counts,
+    /// heap, contention): the last record, an error when records were there
+    /// but none could be read, then the trailing sections, pprof's frame info
+    /// and the symbolized mappings.
+    pub fn finish_records(
+        mut self,
+        pending: &mut Option<Record>,
+        bad: usize,
+        what: &str,
+        current: Option<&[u8]>,
+        rest: Lines,
+        limits: &Limits,
+    ) -> Result<Profile, DecodeError> {
+        self.flush(pending);
+        if self.samples.is_empty() && bad > 0 {
+            return Err(DecodeError::new(Stage::Parsing, format!("{what} profile: no record could be read ({})", self.warnings[0])));
+        }
+        self.parse_additional_sections(current, rest);
+        self.add_legacy_frame_info();
+        self.mark_symbolized_mappings();
+        self.into_profile(limits)
+    }
 }
 
 /// Parses the `{"k":"v", "k2":"v2"}` of a `# labels:` line (Go-quoted strings).

@@ -10,7 +10,7 @@
 
 use super::legacy::{self, LegacyProfile, Record};
 use super::lines::{trim, Lines};
-use super::{DecodeError, Limits, Stage};
+use super::{DecodeError, Limits};
 use crate::model::{Profile, SourceFormat};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -87,7 +87,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
             return false;
         }
         if line.is_empty() {
-            flush(p, pending);
+            p.flush(pending);
         } else if line[0] == b'#' {
             if let Some(r) = pending.as_mut() {
                 if let Some(s) = legacy::parse_symbol_line(line) {
@@ -95,7 +95,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
                 }
             }
         } else {
-            flush(p, pending);
+            p.flush(pending);
             match parse_sample(&String::from_utf8_lossy(line), p.period, cpu_hz) {
                 Ok(r) => *pending = Some(r),
                 Err(why) => {
@@ -121,21 +121,9 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
             }
         }
     }
-    flush(&mut p, &mut pending);
-    if p.samples.is_empty() && bad > 0 {
-        return Err(DecodeError::new(Stage::Parsing, format!("contention profile: no record could be read ({})", p.warnings[0])));
-    }
-    p.parse_additional_sections(current, lines);
-    p.add_legacy_frame_info();
-    p.mark_symbolized_mappings();
-    p.into_profile(limits).map(Some)
+    p.finish_records(&mut pending, bad, "contention", current, lines, limits).map(Some)
 }
 
-fn flush(p: &mut LegacyProfile, pending: &mut Option<Record>) {
-    if let Some(r) = pending.take() {
-        p.add_record(r);
-    }
-}
 
 fn sample_rx() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();

@@ -57,7 +57,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     for (n, raw) in lines.by_ref() {
         let line = trim(raw);
         if line.is_empty() {
-            flush(&mut p, &mut pending);
+            p.flush(&mut pending);
             skipping = false;
             continue;
         }
@@ -78,7 +78,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
             current = Some(raw);
             break;
         }
-        flush(&mut p, &mut pending);
+        p.flush(&mut pending);
         match parse_record(line) {
             Some((count, addrs)) => {
                 pending = Some(Record { values: vec![count], addrs, ..Default::default() });
@@ -96,21 +96,9 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
             }
         }
     }
-    flush(&mut p, &mut pending);
-    if p.samples.is_empty() && bad > 0 {
-        return Err(DecodeError::new(Stage::Parsing, format!("{kind} profile: no record could be read ({})", p.warnings[0])));
-    }
-    p.parse_additional_sections(current, lines);
-    p.add_legacy_frame_info();
-    p.mark_symbolized_mappings();
-    p.into_profile(limits)
+    p.finish_records(&mut pending, bad, &kind, current, lines, limits)
 }
 
-fn flush(p: &mut LegacyProfile, pending: &mut Option<Record>) {
-    if let Some(r) = pending.take() {
-        p.add_record(r);
-    }
-}
 
 /// `COUNT @ 0xADDR 0xADDR...` (pprof's countRE, plus the empty `COUNT @`);
 /// addresses come back adjusted by -1 onto the call instruction, as pprof does.

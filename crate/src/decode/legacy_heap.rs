@@ -117,12 +117,12 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     for (n, raw) in lines.by_ref() {
         let line = trim(raw);
         if line.is_empty() {
-            flush(&mut p, &mut pending);
+            p.flush(&mut pending);
             continue;
         }
         if line[0] == b'#' {
             if line == b"# runtime.MemStats" {
-                flush(&mut p, &mut pending);
+                p.flush(&mut pending);
                 in_memstats = true;
             } else if in_memstats {
                 let kv = String::from_utf8_lossy(&line[1..]);
@@ -140,7 +140,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
             current = Some(raw);
             break;
         }
-        flush(&mut p, &mut pending);
+        p.flush(&mut pending);
         match parse_sample(&String::from_utf8_lossy(line), h.period, h.sampling, h.has_alloc) {
             Ok(r) => pending = Some(r),
             Err(why) => {
@@ -149,21 +149,9 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
             }
         }
     }
-    flush(&mut p, &mut pending);
-    if p.samples.is_empty() && bad > 0 {
-        return Err(DecodeError::new(Stage::Parsing, format!("heap profile: no record could be read ({})", p.warnings[0])));
-    }
-    p.parse_additional_sections(current, lines);
-    p.add_legacy_frame_info();
-    p.mark_symbolized_mappings();
-    p.into_profile(limits)
+    p.finish_records(&mut pending, bad, "heap", current, lines, limits)
 }
 
-fn flush(p: &mut LegacyProfile, pending: &mut Option<Record>) {
-    if let Some(r) = pending.take() {
-        p.add_record(r);
-    }
-}
 
 /// pprof's parseHeapSample.
 fn parse_sample(line: &str, rate: i64, sampling: Sampling, include_alloc: bool) -> Result<Record, String> {

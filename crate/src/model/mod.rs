@@ -266,6 +266,17 @@ impl Profile {
         }
     }
 
+    /// A copy with the same stacks, label sets and goroutines, only the sample
+    /// rows left empty: for transforms that rewrite values, not stacks.
+    pub fn clone_without_sample_rows(&self) -> Profile {
+        Profile {
+            stacks: self.stacks.clone(),
+            label_sets: self.label_sets.clone(),
+            goroutines: self.goroutines.clone(),
+            ..self.clone_without_samples()
+        }
+    }
+
     /// Sum of each sample type over all samples (wrapping, as Go's int64 does).
     pub fn totals(&self) -> Vec<i64> {
         let n = self.num_types();

@@ -277,10 +277,7 @@ pub fn scale_n(p: &Profile, ratios: &[f64]) -> Profile {
         return p.clone();
     }
     let n = p.num_types();
-    let mut out = p.clone_without_samples();
-    out.stacks = p.stacks.clone();
-    out.label_sets = p.label_sets.clone();
-    out.goroutines = p.goroutines.clone();
+    let mut out = p.clone_without_sample_rows();
     let mut s = Samples::default();
     let mut row = vec![0i64; n];
     for i in 0..p.samples.len() {
@@ -340,10 +337,7 @@ pub fn keep_sample_types(p: &Profile, names: &[String]) -> Profile {
         return p.clone();
     }
     let n = p.num_types();
-    let mut out = p.clone_without_samples();
-    out.stacks = p.stacks.clone();
-    out.label_sets = p.label_sets.clone();
-    out.goroutines = p.goroutines.clone();
+    let mut out = p.clone_without_sample_rows();
     out.sample_types = idx.iter().map(|&j| p.sample_types[j]).collect();
     let mut s = Samples { stacks: p.samples.stacks.clone(), labels: p.samples.labels.clone(), values: Vec::new() };
     s.values.reserve(p.samples.len() * idx.len());

@@ -128,18 +128,10 @@ pub struct Node {
 impl Node {
     /// Flat value, divided for `mean` reports.
     pub fn flat_value(&self) -> i64 {
-        if self.flat_div == 0 {
-            self.flat
-        } else {
-            self.flat / self.flat_div
-        }
+        mean_value(self.flat, self.flat_div)
     }
     pub fn cum_value(&self) -> i64 {
-        if self.cum_div == 0 {
-            self.cum
-        } else {
-            self.cum / self.cum_div
-        }
+        mean_value(self.cum, self.cum_div)
     }
     pub fn printable_name(&self) -> &str {
         &self.printable
@@ -192,18 +184,20 @@ impl TagWeights {
         }
     }
     pub fn flat_value(&self) -> i64 {
-        if self.flat_div == 0 {
-            self.flat
-        } else {
-            self.flat / self.flat_div
-        }
+        mean_value(self.flat, self.flat_div)
     }
     pub fn cum_value(&self) -> i64 {
-        if self.cum_div == 0 {
-            self.cum
-        } else {
-            self.cum / self.cum_div
-        }
+        mean_value(self.cum, self.cum_div)
+    }
+}
+
+/// A value as `mean` reports print it: divided by its sample count (pprof
+/// keeps the value itself when no divisor was counted).
+fn mean_value(v: i64, div: i64) -> i64 {
+    if div == 0 {
+        v
+    } else {
+        v / div
     }
 }
 

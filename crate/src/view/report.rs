@@ -443,9 +443,6 @@ impl Report {
         if visual {
             go.tags = Some(Arc::new(self.graph_tags()));
         }
-        if go.call_tree {
-            return self.trimmed_tree(&go, visual);
-        }
         let order = if visual {
             NodeOrder::Entropy
         } else if o.cum {
@@ -453,6 +450,9 @@ impl Report {
         } else {
             NodeOrder::FlatName
         };
+        if go.call_tree {
+            return self.trimmed_tree(&go, order);
+        }
         let nodes_only = GraphOptions { tags: None, ..go.clone() };
         let mut g = Graph::build_nodes(&self.prof, &nodes_only, None);
         let (total_value, _) = g.sum();
@@ -518,15 +518,9 @@ impl Report {
     }
 
     /// newTrimmedGraph for `call_tree`: trimming cuts the tree itself.
-    fn trimmed_tree(&self, go: &GraphOptions, visual: bool) -> TrimmedGraph {
+    fn trimmed_tree(&self, go: &GraphOptions, order: NodeOrder) -> TrimmedGraph {
         let o = &self.options;
-        let order = if visual {
-            NodeOrder::Entropy
-        } else if o.cum {
-            NodeOrder::CumName
-        } else {
-            NodeOrder::FlatName
-        };
+        let visual = order == NodeOrder::Entropy;
         let mut g = Graph::build(&self.prof, go, None);
         let (total_value, _) = g.sum();
         let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
