@@ -12,12 +12,13 @@ import { gzipSync } from 'node:zlib';
 import { root, run, log } from './lib.mjs';
 
 const t0 = Date.now();
-const wasmIn = join(root, 'target/wasm32-unknown-unknown/release/profdrop.wasm');
+const wasmIn = join(root, 'target/wasm32-unknown-unknown/wasm/profdrop.wasm');
 const pkg = join(root, 'target/wasm-pkg');
 const dist = join(root, 'dist');
 
 // 1. Rust -> wasm (cargo is incremental: a no-op costs well under a second).
-run('cargo', ['rustc', '-p', 'profdrop', '--lib', '--release', '--target', 'wasm32-unknown-unknown',
+// The `wasm` profile (Cargo.toml): release, with the crate itself optimised for size.
+run('cargo', ['rustc', '-p', 'profdrop', '--lib', '--profile', 'wasm', '--target', 'wasm32-unknown-unknown',
   '--features', 'wasm', '--crate-type', 'cdylib', '--quiet']);
 
 // 2. wasm-bindgen + wasm-opt, only when the module changed.

@@ -9,6 +9,7 @@ pub mod hash;
 pub mod load;
 pub mod model;
 pub mod proto;
+pub mod sort;
 pub mod transform;
 pub mod view;
 

@@ -26,6 +26,7 @@ use crate::view::top::{self, Top};
 use crate::view::units;
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
+use crate::sort::SortRows;
 
 #[wasm_bindgen]
 pub struct Session {
@@ -1093,7 +1094,7 @@ impl Session {
             let all_timed = t.profiles.iter().all(|p| p.time_nanos != 0);
             let mut order: Vec<usize> = (0..members.len()).collect();
             if all_timed {
-                order.sort_by_key(|&i| (t.profiles[i].time_nanos, members[i]));
+                order.sort_rows_by_key(|&i| (t.profiles[i].time_nanos, members[i]));
             }
             let o = Object::new();
             set(&o, "kind", JsValue::from_str(kind.as_str()));
@@ -1307,7 +1308,7 @@ impl Session {
             let why = t.note.clone().unwrap_or_else(|| "it has no time and its file's date is unknown".into());
             return Err(js_err(format!("growth needs the time of every snapshot: profile {} has none ({why})", ids[i])));
         }
-        order.sort_by_key(|&i| (t.profiles[i].time_nanos, ids[i]));
+        order.sort_rows_by_key(|&i| (t.profiles[i].time_nanos, ids[i]));
         let refs: Vec<&Profile> = order.iter().map(|&i| &*t.profiles[i]).collect();
         for w in refs.windows(2) {
             if w[0].time_nanos == w[1].time_nanos {

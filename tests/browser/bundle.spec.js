@@ -10,7 +10,7 @@
 // own code holds exactly one fetch: of the src/base URL a docs author wrote,
 // same-origin only (checked before, and enforced by `mode: "same-origin"`).
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { test, expect, root } from './fixtures.js';
 
@@ -81,3 +81,10 @@ for (const file of ['app.js', 'profdrop.html', 'embed.js']) {
     expect(hits).toHaveLength(ALLOWED.length + allowedOwn.length);
   });
 }
+
+test('the engine module the page ships is at most 400 KB gzipped', () => {
+  const wasm = readFileSync(join(root, 'target/wasm-pkg/profdrop_bg.wasm'));
+  const gz = gzipSync(wasm, { level: 9 }).length;
+  console.log(`wasm: ${wasm.length} bytes, ${gz} gzipped`);
+  expect(gz).toBeLessThanOrEqual(400_000);
+});

@@ -12,6 +12,7 @@ use super::graph::{node_info, shorten_function_name, NodeInfo};
 use super::report::Report;
 use crate::hash::FxHashMap;
 use crate::model::*;
+use crate::sort::SortRows;
 
 /// One distinct frame: the same function reached inline and not inline are two frames.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,7 +149,7 @@ pub fn build_call_tree(rpt: &Report, inverted: bool) -> CallTree {
     // paths that share a prefix become neighbours, so the tree is built in
     // one pass with no lookups, and children come out in name order.
     let mut by_name: Vec<u32> = (0..t.frames.len() as u32).collect();
-    by_name.sort_by(|&a, &b| t.frames[a as usize].name.cmp(&t.frames[b as usize].name).then(a.cmp(&b)));
+    by_name.sort_rows_by(|&a, &b| t.frames[a as usize].name.cmp(&t.frames[b as usize].name).then(a.cmp(&b)));
     let mut rank = vec![0u32; by_name.len()];
     for (r, &f) in by_name.iter().enumerate() {
         rank[f as usize] = r as u32;

@@ -14,6 +14,7 @@ use crate::hash::FxHashMap;
 use crate::model::kind::{classify, ProfileKind};
 use crate::model::Profile;
 use crate::transform::{self, aggregate, BaseMode, Granularity, TransformError};
+use crate::sort::SortRows;
 
 /// How the base is subtracted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -333,7 +334,7 @@ pub fn stack_changes(base: &Profile, target: &Profile, sample_index: &str, limit
             .filter(|(k, _)| !other.contains_key(*k))
             .map(|(k, &v)| StackChange { frames: k.clone(), value: v })
             .collect();
-        v.sort_by(|a, b| b.value.abs().cmp(&a.value.abs()).then_with(|| a.frames.cmp(&b.frames)));
+        v.sort_rows_by(|a, b| b.value.abs().cmp(&a.value.abs()).then_with(|| a.frames.cmp(&b.frames)));
         v.truncate(limit);
         v
     };
@@ -419,7 +420,7 @@ pub fn growth(snapshots: &[&Profile], o: &Options) -> Result<Growth, TransformEr
             GrowthRow { name, values, slope_per_minute: slope, monotonic }
         })
         .collect();
-    rows.sort_by(|a, b| {
+    rows.sort_rows_by(|a, b| {
         b.slope_per_minute.partial_cmp(&a.slope_per_minute).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.name.cmp(&b.name))
     });
     let ys: Vec<f64> = totals.iter().map(|&v| v as f64).collect();

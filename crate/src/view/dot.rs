@@ -13,6 +13,7 @@
 use super::graph::{dot_quoted, shorten_function_name, Graph, NodeInfo, TagWeights};
 use super::report::Report;
 use super::units;
+use crate::sort::SortRows;
 
 /// Number of nodelets for labels (both numeric and non).
 const MAX_NODELETS: usize = 4;
@@ -79,7 +80,7 @@ struct DotTag {
 
 /// pprof's SortTags: by |cum| (unless `flat`), then |flat|, then name.
 fn sort_tags(ts: &mut [DotTag], flat: bool) {
-    ts.sort_by(|a, b| {
+    ts.sort_rows_by(|a, b| {
         let by_cum = if flat { std::cmp::Ordering::Equal } else { b.w.cum.wrapping_abs().cmp(&a.w.cum.wrapping_abs()) };
         by_cum.then_with(|| b.w.flat.wrapping_abs().cmp(&a.w.flat.wrapping_abs())).then_with(|| a.name.cmp(&b.name))
     });

@@ -13,6 +13,7 @@ use crate::model::kind::{classify, ProfileKind};
 use crate::model::{Profile, StackId};
 use crate::transform;
 use crate::view::units;
+use crate::sort::SortRows;
 
 /// A documented rule.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
@@ -190,7 +191,7 @@ impl<'a> Inputs<'a> {
         }
         for list in [&mut i.goroutines, &mut i.heaps] {
             if list.iter().all(|p| p.time_nanos != 0) {
-                list.sort_by_key(|p| p.time_nanos);
+                list.sort_rows_by_key(|p| p.time_nanos);
             }
         }
         i
@@ -210,7 +211,7 @@ pub fn run(inputs: &Inputs) -> Vec<Finding> {
     out.extend(allocation_site(&hs, inputs.heap_limit.or(inputs.limit)));
     out.extend(goroutine_stacks(&gs, &hs));
     let order = |f: &Finding| RULES.iter().position(|r| r.id == f.rule).unwrap_or(usize::MAX);
-    out.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| order(a).cmp(&order(b))));
+    out.sort_rows_by(|a, b| a.severity.cmp(&b.severity).then_with(|| order(a).cmp(&order(b))));
     out
 }
 
@@ -296,7 +297,7 @@ impl<'a> GoroutineSnapshot<'a> {
             }
             for (g, s) in groups.iter_mut().zip(states) {
                 let mut v: Vec<(String, i64)> = s.into_iter().collect();
-                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                v.sort_rows_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 g.states = v;
             }
         }
@@ -526,10 +527,10 @@ fn transport_per_request(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot], limit: O
         .filter(|g| has_frame(g, READ_LOOP) || has_frame(g, WRITE_LOOP))
         .map(|g| stack_ref(g, if has_frame(g, READ_LOOP) { READ_LOOP } else { WRITE_LOOP }))
         .collect();
-    stacks.sort_by(|a, b| b.value.cmp(&a.value));
+    stacks.sort_rows_by(|a, b| b.value.cmp(&a.value));
     stacks.truncate(4);
     let mut caller_list: Vec<(String, i64)> = callers.into_iter().collect();
-    caller_list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    caller_list.sort_rows_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let callers_text = if caller_list.is_empty() {
         String::new()
     } else {
@@ -616,7 +617,7 @@ fn blocked(gs: &[GoroutineSnapshot], rule: Rule, states: &[&str], single_min: i6
     if hits.is_empty() {
         return None;
     }
-    hits.sort_by(|a, b| b.0.count.cmp(&a.0.count));
+    hits.sort_rows_by(|a, b| b.0.count.cmp(&a.0.count));
     let n: i64 = hits.iter().map(|h| h.0.count).sum();
     let (top, why) = &hits[0];
     let user = first_user_frame(&top.frames).cloned().unwrap_or_default();

@@ -32,6 +32,7 @@ use super::goroutines::{self, public_group, GoroutineGroup, Grouping, Similarity
 use crate::hash::FxHashMap;
 use crate::model::{Profile, SourceFormat};
 use crate::transform::TransformError;
+use crate::sort::SortRows;
 
 /// Options of the diff. Defaults: pointer-like values ignored, interval estimated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -246,7 +247,7 @@ pub fn diff(base: &Profile, target: &Profile, opts: &Options) -> Result<Goroutin
         })
         .collect();
     let kept = |r: &DiffRow| r.ids.as_ref().and_then(|c| c.kept_waiting).unwrap_or(0);
-    rows.sort_by(|a, b| {
+    rows.sort_rows_by(|a, b| {
         kept(b)
             .cmp(&kept(a))
             .then_with(|| b.delta.cmp(&a.delta))

@@ -28,6 +28,7 @@ use crate::model::names::{derived_state, first_user_frame, is_stdlib};
 use crate::model::{Profile, SourceFormat, StackId, StrId};
 use crate::transform::{self, TransformError};
 use std::cmp::Ordering;
+use crate::sort::SortRows;
 
 /// How alike goroutines' arguments must be to share a group (tracebacks
 /// only: profiles carry no arguments). panicparse's levels, by name.
@@ -746,7 +747,7 @@ impl Grouping {
     /// Count first, then dump order; in a crash the failing goroutine's group leads.
     pub fn sort(&mut self) {
         let crash = self.crash && self.tracebacks;
-        self.groups.sort_by(|a, b| {
+        self.groups.sort_rows_by(|a, b| {
             let fa = crash && a.first_index == 0;
             let fb = crash && b.first_index == 0;
             fb.cmp(&fa).then_with(|| b.count.cmp(&a.count)).then_with(|| a.first_index.cmp(&b.first_index))
@@ -759,7 +760,7 @@ impl Grouping {
 
 fn sorted_counts(m: &FxHashMap<String, i64>) -> Vec<StateCount> {
     let mut v: Vec<StateCount> = m.iter().map(|(s, &c)| StateCount { state: s.clone(), count: c }).collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.state.cmp(&b.state)));
+    v.sort_rows_by(|a, b| b.count.cmp(&a.count).then_with(|| a.state.cmp(&b.state)));
     v
 }
 
@@ -790,7 +791,7 @@ pub(crate) fn public_group(g: &RawGroup, id: usize, total: i64, p: &Profile) -> 
     let names = g.names();
     let mut labels: Vec<LabelCount> =
         g.labels.iter().map(|((k, v), &c)| LabelCount { key: k.clone(), value: v.clone(), count: c }).collect();
-    labels.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (&a.key, &a.value).cmp(&(&b.key, &b.value))));
+    labels.sort_rows_by(|a, b| b.count.cmp(&a.count).then_with(|| (&a.key, &a.value).cmp(&(&b.key, &b.value))));
     let mut ids: Vec<u64> = match &p.goroutines {
         Some(t) => g.members.iter().map(|&m| t.goroutines[m as usize].id).collect(),
         None => Vec::new(),
@@ -894,9 +895,9 @@ fn nearest(groups: &[RawGroup]) -> Vec<Option<(usize, bool)>> {
     for from_root in [true, false] {
         let mut order: Vec<usize> = (0..groups.len()).collect();
         if from_root {
-            order.sort_by(|&a, &b| groups[a].sig.root_cmp(&groups[b].sig));
+            order.sort_rows_by(|&a, &b| groups[a].sig.root_cmp(&groups[b].sig));
         } else {
-            order.sort_by(|&a, &b| groups[a].sig.leaf_cmp(&groups[b].sig));
+            order.sort_rows_by(|&a, &b| groups[a].sig.leaf_cmp(&groups[b].sig));
         }
         for (pos, &g) in order.iter().enumerate() {
             let candidates = [pos.checked_sub(1).map(|q| order[q]), order.get(pos + 1).copied()];
@@ -991,7 +992,7 @@ fn roll_up(g: &Grouping, total: i64) -> Vec<CreatorRow> {
         r.share = if total > 0 { r.count as f64 / total as f64 } else { 0.0 };
         r.states = sorted_counts(s);
     }
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.function.cmp(&b.function)));
+    rows.sort_rows_by(|a, b| b.count.cmp(&a.count).then_with(|| a.function.cmp(&b.function)));
     rows
 }
 

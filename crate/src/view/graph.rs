@@ -9,6 +9,7 @@
 use crate::hash::FxHashMap;
 use crate::model::*;
 use std::sync::Arc;
+use crate::sort::SortRows;
 
 /// What identifies a node (pprof's NodeInfo).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -746,7 +747,7 @@ impl Graph {
         let nodes = &self.nodes;
         let by_name_then = |l: &Node, r: &Node| l.sprint.cmp(&r.sprint);
         match order {
-            NodeOrder::FlatName => self.order.sort_by(|&a, &b| {
+            NodeOrder::FlatName => self.order.sort_rows_by(|&a, &b| {
                 let (l, r) = (&nodes[a], &nodes[b]);
                 r.flat
                     .wrapping_abs()
@@ -755,7 +756,7 @@ impl Graph {
                     .then_with(|| r.cum.wrapping_abs().cmp(&l.cum.wrapping_abs()))
                     .then_with(|| by_name_then(l, r))
             }),
-            NodeOrder::FlatCumName => self.order.sort_by(|&a, &b| {
+            NodeOrder::FlatCumName => self.order.sort_rows_by(|&a, &b| {
                 let (l, r) = (&nodes[a], &nodes[b]);
                 r.flat
                     .wrapping_abs()
@@ -764,11 +765,11 @@ impl Graph {
                     .then_with(|| l.printable.cmp(&r.printable))
                     .then_with(|| by_name_then(l, r))
             }),
-            NodeOrder::Name => self.order.sort_by(|&a, &b| {
+            NodeOrder::Name => self.order.sort_rows_by(|&a, &b| {
                 let (l, r) = (&nodes[a], &nodes[b]);
                 l.info.name.cmp(&r.info.name).then_with(|| by_name_then(l, r))
             }),
-            NodeOrder::File => self.order.sort_by(|&a, &b| {
+            NodeOrder::File => self.order.sort_rows_by(|&a, &b| {
                 let (l, r) = (&nodes[a], &nodes[b]);
                 l.info
                     .file
@@ -776,7 +777,7 @@ impl Graph {
                     .then_with(|| l.info.start_line.cmp(&r.info.start_line))
                     .then_with(|| by_name_then(l, r))
             }),
-            NodeOrder::Address => self.order.sort_by(|&a, &b| {
+            NodeOrder::Address => self.order.sort_rows_by(|&a, &b| {
                 let (l, r) = (&nodes[a], &nodes[b]);
                 l.info.address.cmp(&r.info.address).then_with(|| by_name_then(l, r))
             }),
@@ -786,7 +787,7 @@ impl Graph {
                 } else {
                     (0..nodes.len()).map(|i| self.entropy_score(i)).collect()
                 };
-                self.order.sort_by(|&a, &b| {
+                self.order.sort_rows_by(|&a, &b| {
                     let (l, r) = (&nodes[a], &nodes[b]);
                     score[b]
                         .wrapping_abs()
@@ -851,7 +852,7 @@ impl Graph {
     }
 
     pub fn sort_edges(&self, v: &mut [usize]) {
-        v.sort_by(|&a, &b| {
+        v.sort_rows_by(|&a, &b| {
             let (x, y) = (&self.edges[a], &self.edges[b]);
             if x.weight != y.weight {
                 return y.weight.wrapping_abs().cmp(&x.weight.wrapping_abs());

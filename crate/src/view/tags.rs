@@ -5,6 +5,7 @@
 use super::report::Report;
 use super::units;
 use std::collections::BTreeMap;
+use crate::sort::SortRows;
 
 /// One value of a label key with its weight.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -51,7 +52,7 @@ pub fn build_tags(rpt: &Report) -> Vec<TagKey> {
             let total = vals.values().fold(0i64, |a, &w| a.wrapping_add(w));
             let mut values: Vec<TagValue> = vals.into_iter().map(|(name, weight)| TagValue { name, weight }).collect();
             // pprof's SortTags by flat: heaviest |weight| first, then name.
-            values.sort_by(|a, b| b.weight.wrapping_abs().cmp(&a.weight.wrapping_abs()).then_with(|| a.name.cmp(&b.name)));
+            values.sort_rows_by(|a, b| b.weight.wrapping_abs().cmp(&a.weight.wrapping_abs()).then_with(|| a.name.cmp(&b.name)));
             TagKey { key, total, values, numeric }
         })
         .collect()

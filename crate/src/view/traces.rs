@@ -7,6 +7,7 @@ use super::graph::{node_info, GraphOptions};
 use super::report::Report;
 use super::units;
 use crate::model::*;
+use crate::sort::SortRows;
 
 /// One frame of a trace.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -87,8 +88,8 @@ fn each_trace(rpt: &Report, fnames: &FrameNames, mut f: impl FnMut(&[(String, St
         }
         // pprof sorts the printed lines, which sorts by the right-aligned key.
         let line = |(k, v): &(String, String)| format!("{k:>10}:  {v}\n");
-        labels.sort_by_key(line);
-        nums.sort_by_key(line);
+        labels.sort_rows_by_key(line);
+        nums.sort_rows_by_key(line);
         labels.extend(nums);
         let row = p.sample_values(i);
         let mut value = row[rpt.sample_index];
