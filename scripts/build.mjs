@@ -3,9 +3,11 @@
 //   dist/            a static folder for any host (index.html, the single file below;
 //                    app.js + app.css, the same code as separate files)
 //   dist/profdrop.html  one self-contained file (wasm inlined) that works from file://
+//   dist/embed.js    the <profdrop-view> element for docs pages (engine inlined), with
+//                    dist/embed-example.html and the profiles it shows in dist/examples/
 // The engine runs in a Worker made from a Blob, so both forms share one code path.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { root, run, log } from './lib.mjs';
@@ -78,6 +80,14 @@ const app = await esbuild.build({
   ...common, entryPoints: [join(root, 'www/app.js')], format: 'esm', outdir: dist,
   plugins: [workerPlugin, graphvizPlugin],
 });
+// The element: the same views and engine in one module; its CSS arrives as
+// text, for the shadow root of each element.
+const embed = await esbuild.build({
+  ...common, entryPoints: [join(root, 'www/embed.js')], format: 'esm',
+  loader: { ...common.loader, '.css': 'text' }, plugins: [workerPlugin, graphvizPlugin],
+  // the views' own `import '../compare.css'` add nothing here: embed.js takes the text itself
+  logOverride: { 'ignored-bare-import': 'silent' },
+});
 const js = app.outputFiles.find((f) => f.path.endsWith('.js')).text;
 const cssFile = app.outputFiles.find((f) => f.path.endsWith('.css'));
 const css = cssFile ? cssFile.text : '';
@@ -113,5 +123,13 @@ const single = html
 writeFileSync(join(dist, 'profdrop.html'), single);
 writeFileSync(join(dist, 'index.html'), single);
 
+// The embeddable element, and the docs page example with the profiles it fetches (from tests/fixtures/go).
+writeFileSync(join(dist, 'embed.js'), embed.outputFiles[0].text);
+copyFileSync(join(root, 'www/embed-example.html'), join(dist, 'embed-example.html'));
+mkdirSync(join(dist, 'examples'));
+for (const f of ['cpu_t1.pb.gz', 'heap_t0.pb.gz', 'heap_t1.pb.gz', 'goroutine_t0.pb.gz', 'goroutine_t1.pb.gz']) {
+  copyFileSync(join(root, 'tests/fixtures/go', f), join(dist, 'examples', f));
+}
+
 const kb = (p) => (statSync(p).size / 1024).toFixed(0);
-log(`built dist/ (app.js ${kb(join(dist, 'app.js'))} KiB, of which Graphviz ${(graphvizGz.length * 4 / 3 / 1024).toFixed(0)} KiB; wasm ${kb(join(pkg, 'profdrop_bg.wasm'))} KiB) and dist/profdrop.html (${kb(join(dist, 'profdrop.html'))} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+log(`built dist/ (app.js ${kb(join(dist, 'app.js'))} KiB, of which Graphviz ${(graphvizGz.length * 4 / 3 / 1024).toFixed(0)} KiB; wasm ${kb(join(pkg, 'profdrop_bg.wasm'))} KiB; embed.js ${kb(join(dist, 'embed.js'))} KiB) and dist/profdrop.html (${kb(join(dist, 'profdrop.html'))} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

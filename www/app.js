@@ -11,15 +11,9 @@ import * as controls from './controls.js';
 import * as menu from './menu.js';
 import * as details from './details.js';
 import { examples } from './examples.js';
+import { hashInputs } from './inline-data.js';
 import { h, fill } from './dom.js';
-import * as top from './views/top.js';
-import * as flame from './views/flame.js';
-import * as tree from './views/tree.js';
-import * as peek from './views/peek.js';
-import * as graph from './views/graph.js';
-import * as tags from './views/tags.js';
-import * as compare from './views/compare.js';
-import * as goroutines from './views/goroutines.js';
+import { VIEWS, ViewHost, viewContext } from './view-host.js';
 import * as insights from './insights.js';
 import * as share from './share.js';
 import * as merge from './merge.js';
@@ -36,39 +30,35 @@ import * as merge from './merge.js';
  *   searchPattern: () => string,
  *   searchStatus: (msg: string | Node) => void,
  *   rendered: () => void,
+ *   entries: () => import('./files.js').Entry[],
  * }} ViewContext
+ * `entries` are the loaded files (the page's, or an embedded view's own).
  */
 
-const VIEWS = { top, flame, tree, peek, graph, tags, compare, goroutines };
 const $ = (id) => document.getElementById(id);
 const list = $('files');
 const viewEl = $('view');
-const viewError = h('div', { class: 'view-error', role: 'alert', hidden: true });
-const viewBody = h('div', { class: 'view-body' });
-viewEl.append(viewError, viewBody);
+const host = new ViewHost(VIEWS, () => {
+  timings.settled = performance.now();
+  for (const e of files.entries) if (e.stage === 'aggregating') e.stage = null;
+  renderFiles();
+});
+viewEl.append(host.error, host.body);
 
 /**
  * Figures the benchmark and tests read: when loading started, when a view last finished rendering,
  * when the state last changed, and when the page last settled (rendered or showed an error).
  */
 const timings = { start: 0, rendered: 0, action: 0, firstRendered: 0, settled: 0, warm: 0 };
-let current = null;
 const emptyHint = [...$('empty-hint').childNodes];
 let searchPattern = '';
 let detailsKey = '';
 
-function query() {
-  const s = state.get();
-  const shown = files.active(s.files);
-  return { ids: shown.map((e) => e.summary.id), kinds: shown.map((e) => e.summary.kind), options: state.options(s) };
-}
-
 /** @type {ViewContext} */
-const ctx = {
-  query,
+const ctx = viewContext({
   state: state.get,
   update: (patch, opts) => state.update(patch, opts),
-  select: (name) => state.update({ selection: name }),
+  entries: () => files.entries.filter((e) => e.summary),
   menu: (x, y, name) => menu.open(x, y, name),
   header: (hd) => controls.unmatched(hd.unmatched, state.get()),
   searchPattern: () => searchPattern,
@@ -81,7 +71,7 @@ const ctx = {
     for (const e of files.entries) if (e.stage === 'aggregating') { e.stage = null; changed = true; }
     if (changed) renderFiles();
   },
-};
+});
 
 function renderFiles() {
   files.render(list, state.get().files, { show, remove, retry: (e, deadline) => open([{ name: e.name, blob: e.blob, deadline }]) });
@@ -129,17 +119,6 @@ async function renderDetails(act) {
   if (k === detailsKey) details.render($('details-body'), list);
 }
 
-function showError(err) {
-  const msg = err && err.message ? err.message : String(err);
-  fill(viewError, h('span', {}, msg), engine.stopped
-    ? h('button', { type: 'button', onclick: () => location.reload() }, 'Reload')
-    : null);
-  viewError.hidden = false;
-  timings.settled = performance.now();
-  for (const e of files.entries) if (e.stage === 'aggregating') e.stage = null;
-  renderFiles();
-}
-
 let refreshing = Promise.resolve();
 function refresh() {
   refreshing = refreshing.then(refreshNow, refreshNow);
@@ -148,6 +127,7 @@ function refresh() {
 
 async function refreshNow() {
   const s = state.get();
+  document.body.classList.toggle('embed', s.embed);
   renderFiles();
   insights.refresh(ctx).catch(() => {});
   const act = files.active(s.files);
@@ -166,24 +146,8 @@ async function refreshNow() {
   controls.render(s, act[0].summary);
   renderTabs(s.view);
   renderDetails(act);
-  if (engine.stopped) {
-    // Nothing computed before the stop stays on show as if it were current.
-    if (current) { current.inst.destroy(); current = null; fill(viewBody); }
-    showError(new Error(engine.stopped));
-    return;
-  }
-  if (!current || current.id !== s.view) {
-    if (current) current.inst.destroy();
-    current = { id: s.view, inst: VIEWS[s.view].create(ctx) };
-    fill(viewBody, current.inst.el);
-    fill($('search-status'));
-  }
-  viewError.hidden = true;
-  try {
-    await current.inst.render();
-  } catch (err) {
-    showError(err);
-  }
+  if (!engine.stopped && host.use(s.view, ctx)) fill($('search-status'));
+  await host.render();
 }
 
 function validSampleType(s, entry) {
@@ -259,7 +223,7 @@ let searchTimer = 0;
 const runSearch = () => {
   clearTimeout(searchTimer);
   searchPattern = searchInput.value;
-  if (current) current.inst.search(searchPattern);
+  host.search(searchPattern);
 };
 searchInput.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(runSearch, 200); });
 searchInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') runSearch(); });
@@ -277,14 +241,17 @@ $('details').addEventListener('toggle', () => renderDetails(files.active(state.g
 controls.init();
 menu.init();
 merge.init();
-share.init({ view: () => current });
+share.init({ view: () => host.current });
 engine.warmup(examples.find((x) => x.name === 'heap_t1.pb.gz').bytes)
   .then(() => { timings.warm = performance.now(); }, () => {});
+// The iframe form: profiles inline in the address (#data=<base64>&name=...),
+// decoded here, never fetched; they leave the address once loaded.
+const inline = hashInputs(location.hash);
+if (inline.error) emptyHint.unshift(h('strong', { class: 'error', role: 'alert' }, inline.error), h('br'));
 state.subscribe(() => { timings.action = performance.now(); refresh(); });
 refresh();
-// A saved report opens the profiles it carries, as if they were dropped.
-const saved = reportFile.savedFiles();
-if (saved.length) open(saved);
+// A saved report opens the profiles it carries, as if they were dropped (report-file.js).
+open([...inline.inputs, ...reportFile.savedFiles()]);
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => current && current.inst, timings, query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown, lastSave: share.lastSave };
+window.profdrop = { state: state.get, view: () => host.current && host.current.inst, timings, query: ctx.query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown, lastSave: share.lastSave };

@@ -2,6 +2,7 @@
 // granularity, the focus/ignore/hide/show/show_from/prune_from/tagfocus/tagignore fields, the
 // applied filters as removable chips, and what matched nothing.
 import * as state from './state.js';
+import { unmatchedLines } from './view-host.js';
 import { h, fill } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -83,12 +84,5 @@ export function render(s, summary) {
 
 /** Says which filters matched nothing (the engine lists them by option name or as a sentence). */
 export function unmatched(list, s) {
-  const lines = (list || []).map((u) => {
-    if (/^[a-z_]+$/.test(u)) {
-      const v = state.options(s)[u];
-      return `${u}${v ? `=${v}` : ''} matched nothing`;
-    }
-    return u;
-  });
-  fill($('messages'), lines.map((l) => h('span', { class: 'unmatched' }, l)));
+  fill($('messages'), unmatchedLines(list, s).map((l) => h('span', { class: 'unmatched' }, l)));
 }

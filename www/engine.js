@@ -320,9 +320,9 @@ export function goroutines(q, similarity, foldBackground, maxGroups) {
   return call('goroutines', [ids(q), similarity, foldBackground, maxGroups]);
 }
 
-/** Leak findings over every loaded goroutine and heap profile. */
-export function findings(goroutineLimit, memoryLimit) {
-  return call('findings', [goroutineLimit, memoryLimit]);
+/** Leak findings over the goroutine and heap profiles among `ids` (every loaded one when omitted). */
+export function findings(goroutineLimit, memoryLimit, ids) {
+  return call('findings', [goroutineLimit, memoryLimit, ids ? Uint32Array.from(ids) : null]);
 }
 
 /** The mode a comparison defaults to for the target's kind and sample type: `{mode, reason, kind}`. */

@@ -15,6 +15,7 @@
 //               similarity, fold_background, interval, goroutine_limit,
 //               memory_limit, limit; provenance=1 merges several files with a
 //               `file` label naming each (www/merge.js)
+//   embed       the page shows only the view, without its chrome (embed=1: the iframe form)
 // URL keys are pprof's names: #file=heap.pb.gz&sample_index=alloc_space&focus=net/http&view=flame
 
 export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'prune_from', 'tagfocus', 'tagignore'];
@@ -27,12 +28,12 @@ export const PARAMS = ['diff_base', 'base', 'normalize', 'compare', 'similarity'
 /** @typedef {{op: string, value: string}} Transform */
 /**
  * @typedef {{files: string[], sampleType: string, transforms: Transform[], view: string, selection: string,
- *   sort: string, inverted: boolean, nodefraction: string, params: Record<string, string>}} State
+ *   sort: string, inverted: boolean, nodefraction: string, params: Record<string, string>, embed: boolean}} State
  */
 
 /** @returns {State} */
 function initial() {
-  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '', params: {} };
+  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '', params: {}, embed: false };
 }
 
 /** @type {State} */
@@ -82,6 +83,7 @@ export function toHash(s) {
   if (s.inverted) q.set('inverted', '1');
   if (s.nodefraction) q.set('nodefraction', s.nodefraction);
   for (const k of PARAMS) if (s.params && s.params[k]) q.set(k, s.params[k]);
+  if (s.embed) q.set('embed', '1');
   return q.toString();
 }
 
@@ -100,6 +102,7 @@ export function fromHash(hash) {
     else if (k === 'inverted') s.inverted = v === '1';
     else if (k === 'nodefraction' && validFraction(v)) s.nodefraction = v;
     else if (PARAMS.includes(k) && v) s.params[k] = v;
+    else if (k === 'embed') s.embed = v === '1';
   }
   return s;
 }

@@ -1416,8 +1416,14 @@ impl Session {
     /// `markdown` is the findings as Markdown for a ticket.
     pub fn findings(&self, goroutine_limit: &str, heap_limit: &str) -> Result<JsValue, JsError> {
         let ids: Vec<u32> = (0..self.profiles.len() as u32).filter(|&i| self.profiles[i as usize].is_some()).collect();
+        self.findings_of(&ids, goroutine_limit, heap_limit)
+    }
+
+    /// The findings over the goroutine and heap profiles among `ids` only
+    /// (an embedded view's own files, when several share one engine).
+    pub fn findings_of(&self, ids: &[u32], goroutine_limit: &str, heap_limit: &str) -> Result<JsValue, JsError> {
         let (mut gids, mut hids) = (Vec::new(), Vec::new());
-        for &id in &ids {
+        for &id in ids {
             match classify(self.loaded(id)?) {
                 ProfileKind::Goroutine => gids.push(id),
                 ProfileKind::Heap | ProfileKind::Allocs => hids.push(id),

@@ -105,3 +105,21 @@ fn session_tags_are_pprofs() {
     assert_eq!(col("weight_text"), ["150.0ms", "130.0ms"]);
     assert_eq!(col("pct"), ["53.57%", "46.43%"]);
 }
+
+const GOROUTINE_T0: &[u8] = include_bytes!("../../tests/fixtures/go/goroutine_t0.pb.gz");
+
+#[wasm_bindgen_test]
+fn session_findings_of_counts_only_the_given_profiles() {
+    let mut s = profdrop::wasm::Session::new();
+    let id = |v: wasm_bindgen::JsValue| field(&v, "id").as_f64().unwrap() as u32;
+    let g = id(s.load("goroutine_t0.pb.gz", GOROUTINE_T0).unwrap());
+    let h = id(s.load("heap_t1.pb.gz", HEAP_T1).unwrap());
+    let count = |v: &wasm_bindgen::JsValue, k: &str| field(v, k).as_f64().unwrap();
+    let all = s.findings("", "").unwrap();
+    assert_eq!((count(&all, "goroutine_profiles"), count(&all, "heap_profiles")), (1.0, 1.0));
+    let only_g = s.findings_of(&[g], "", "").unwrap();
+    assert_eq!((count(&only_g, "goroutine_profiles"), count(&only_g, "heap_profiles")), (1.0, 0.0));
+    let only_h = s.findings_of(&[h], "", "").unwrap();
+    assert_eq!((count(&only_h, "goroutine_profiles"), count(&only_h, "heap_profiles")), (0.0, 1.0));
+    assert!(s.findings_of(&[99], "", "").is_err());
+}

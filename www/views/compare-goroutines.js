@@ -107,7 +107,7 @@ export function create(cctx) {
       const sim = SIMILARITIES.some(([v]) => v === s.params.similarity) ? s.params.similarity : 'pointers';
       similarity.value = sim;
       const iv = Number(s.params.interval);
-      if (document.activeElement !== interval) interval.value = s.params.interval || '';
+      if (interval.getRootNode().activeElement !== interval) interval.value = s.params.interval || '';
       const k = JSON.stringify([cctx.pair(), sim, s.params.interval || '']);
       if (k !== key) {
         const gen = ++generation;

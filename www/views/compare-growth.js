@@ -4,7 +4,6 @@
 // growth first. A limit (the pod's memory limit, a goroutine count) gives
 // the projected time the total reaches it.
 import * as engine from '../engine.js';
-import * as files from '../files.js';
 import { h, fill } from '../dom.js';
 
 const MAX_ROWS = 300;
@@ -81,7 +80,7 @@ export function create(cctx) {
   function render(g) {
     const name = (i) => engine.str(g.name, i);
     const k = g.snapshots;
-    const entries = Array.from(g.ids, (id) => files.entries.find((e) => e.summary && e.summary.id === id));
+    const entries = Array.from(g.ids, (id) => cctx.entries().find((e) => e.summary.id === id));
     fill(head, h('p', {}, `Growth of ${g.sample_type} over ${k} snapshots, oldest first; slopes by least squares over the snapshots' times`,
       g.from_file.some((x) => x) ? " (time from the file's date where marked)" : '', '.'),
     h('ol', { class: 'snapshots' }, entries.map((e, i) => h('li', {},
@@ -119,7 +118,7 @@ export function create(cctx) {
       const group = cctx.group();
       param = limitKey(hd ? hd.kind : '', hd ? hd.sample_type : '');
       const limit = s.params[param] || '';
-      if (document.activeElement !== limitInput) limitInput.value = limit;
+      if (limitInput.getRootNode().activeElement !== limitInput) limitInput.value = limit;
       for (const b of sortButtons.children) b.setAttribute('aria-pressed', String(b.dataset.sort === (s.sort === 'cum' ? 'cum' : 'flat')));
       const q = cctx.query();
       const options = { ...q.options, cum: s.sort === 'cum' };

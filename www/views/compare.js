@@ -10,7 +10,6 @@
 // (pprof's flags), `normalize=1`, the sub-view `compare=table|flame|...`.
 // Every number comes formatted from the engine (crate/src/view/compare.rs).
 import * as engine from '../engine.js';
-import * as files from '../files.js';
 import { h, fill } from '../dom.js';
 import * as flame from './flame.js';
 import * as table from './compare-table.js';
@@ -78,12 +77,11 @@ export function diffColor(change, dark) {
   return `hsl(${hue} ${sat}% ${light}%)`;
 }
 
-const loaded = () => files.entries.filter((e) => e.summary);
-const byName = (name) => loaded().find((e) => e.name === name);
-const byId = (id) => loaded().find((e) => e.summary.id === id);
-
 /** @param {import('../app.js').ViewContext} ctx */
 export function create(ctx) {
+  const loaded = () => ctx.entries();
+  const byName = (name) => loaded().find((e) => e.name === name);
+  const byId = (id) => loaded().find((e) => e.summary.id === id);
   const pickers = h('div', { class: 'compare-pickers' });
   const modes = h('fieldset', { class: 'compare-modes' });
   const explain = h('p', { class: 'compare-explain' });
@@ -197,7 +195,7 @@ export function create(ctx) {
   }
   subtabs.addEventListener('keydown', (e) => {
     const tabs = [...subtabs.querySelectorAll('[role=tab]')];
-    const i = tabs.indexOf(document.activeElement);
+    const i = tabs.indexOf(subtabs.getRootNode().activeElement);
     const j = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
     if (i < 0 || j === undefined) return;
     e.preventDefault();
@@ -228,7 +226,7 @@ export function create(ctx) {
       const gen = ++generation;
       const s = ctx.state();
       const all = loaded();
-      const target = files.active(s.files)[0];
+      const target = loaded().find((e) => s.files.includes(e.name));
       let base = byName(baseOf(s.params));
       const groups = await engine.compareGroups(all.map((e) => e.summary.id));
       if (gen !== generation) return;

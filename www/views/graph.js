@@ -243,7 +243,10 @@ export function create(ctx) {
     el,
     async render() {
       const q = ctx.query();
-      const options = { ...q.options, nodecount: settings.nodecount, edgefraction: settings.edgefraction };
+      // A nodecount in the query (an embedded view's attribute) wins over the field.
+      const options = { nodecount: settings.nodecount, edgefraction: settings.edgefraction, ...q.options };
+      nodecount.value = String(options.nodecount);
+      nodecount.disabled = q.options.nodecount !== undefined;
       const k = JSON.stringify([q.ids, options]);
       if (k === key) return;
       key = k;

@@ -74,7 +74,7 @@ export function create(ctx) {
     async render() {
       const sel = ctx.state().selection;
       const want = sel ? state.exactly(sel) : '';
-      if (want && want !== pattern && document.activeElement !== input) {
+      if (want && want !== pattern && input.getRootNode().activeElement !== input) {
         pattern = want;
         input.value = want;
       }
