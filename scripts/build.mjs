@@ -1,6 +1,7 @@
 // Builds the app: the Rust crate to wasm (release, wasm-bindgen, wasm-opt
 // -O3), then the shell with esbuild into
-//   dist/            a static folder for any host (index.html + app.js + app.css)
+//   dist/            a static folder for any host (index.html, the single file below;
+//                    app.js + app.css, the same code as separate files)
 //   dist/profdrop.html  one self-contained file (wasm inlined) that works from file://
 //   dist/embed.js    the <profdrop-view> element for docs pages (engine inlined), with
 //                    dist/embed-example.html and the profiles it shows in dist/examples/
@@ -105,21 +106,22 @@ function csp(scriptSrc, styleSrc) {
     "object-src 'none'", "base-uri 'none'", "form-action 'none'",
   ].join('; ');
 }
-const hosted = html
-  .replace('<!--CSP-->', `<meta http-equiv="Content-Security-Policy" content="${csp("'self'", "'self'")}">`)
-  .replace('<!--STYLE-->', '<link rel="stylesheet" href="app.css">')
-  .replace('<!--SCRIPT-->', '<script type="module" src="app.js"></script>');
-writeFileSync(join(dist, 'index.html'), hosted);
+// app.js and app.css: the page's code as separate files, for hosts that
+// want them (no page of dist/ loads them).
 writeFileSync(join(dist, 'app.js'), js);
 writeFileSync(join(dist, 'app.css'), css);
 
-// The single file: same page, everything inline, CSP by hash.
+// The single file: same page, everything inline, CSP by hash. The hosted
+// index.html is this same file: "Save report" writes a copy of the page's
+// own document (www/share.js), which only a page holding all of its code
+// inline can do without a request.
 const safeJs = js.replace(/<\/script/gi, '<\\/script');
 const single = html
   .replace('<!--CSP-->', `<meta http-equiv="Content-Security-Policy" content="${csp(sha(safeJs), sha(css))}">`)
   .replace('<!--STYLE-->', () => `<style>${css}</style>`)
   .replace('<!--SCRIPT-->', () => `<script type="module">${safeJs}</script>`);
 writeFileSync(join(dist, 'profdrop.html'), single);
+writeFileSync(join(dist, 'index.html'), single);
 
 // The embeddable element, and the docs page example with the profiles it fetches (from tests/fixtures/go).
 writeFileSync(join(dist, 'embed.js'), embed.outputFiles[0].text);

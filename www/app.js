@@ -1,6 +1,8 @@
 // The page: loading (drop anywhere, file dialog, "Load example"), the file
 // list, the controls, the view tabs and the details panel, all driven by
 // state.js (mirrored to location.hash). Views live in views/, one file each.
+// First: keeps the pristine document and applies a saved report's view (report-file.js).
+import * as reportFile from './report-file.js';
 import './style.css';
 import * as engine from './engine.js';
 import * as state from './state.js';
@@ -13,6 +15,8 @@ import { hashInputs } from './inline-data.js';
 import { h, fill } from './dom.js';
 import { VIEWS, ViewHost, viewContext } from './view-host.js';
 import * as insights from './insights.js';
+import * as share from './share.js';
+import * as merge from './merge.js';
 
 /**
  * What a view gets from the page.
@@ -72,6 +76,8 @@ const ctx = viewContext({
 function renderFiles() {
   files.render(list, state.get().files, { show, remove, retry: (e, deadline) => open([{ name: e.name, blob: e.blob, deadline }]) });
   $('empty-hint').hidden = files.entries.length > 0;
+  merge.render();
+  share.refresh();
 }
 
 function renderTabs(active) {
@@ -234,6 +240,8 @@ document.addEventListener('keydown', (e) => {
 $('details').addEventListener('toggle', () => renderDetails(files.active(state.get().files)));
 controls.init();
 menu.init();
+merge.init();
+share.init({ view: () => host.current });
 engine.warmup(examples.find((x) => x.name === 'heap_t1.pb.gz').bytes)
   .then(() => { timings.warm = performance.now(); }, () => {});
 // The iframe form: profiles inline in the address (#data=<base64>&name=...),
@@ -242,7 +250,8 @@ const inline = hashInputs(location.hash);
 if (inline.error) emptyHint.unshift(h('strong', { class: 'error', role: 'alert' }, inline.error), h('br'));
 state.subscribe(() => { timings.action = performance.now(); refresh(); });
 refresh();
-open(inline.inputs);
+// A saved report opens the profiles it carries, as if they were dropped (report-file.js).
+open([...inline.inputs, ...reportFile.savedFiles()]);
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => host.current && host.current.inst, timings, query: ctx.query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown };
+window.profdrop = { state: state.get, view: () => host.current && host.current.inst, timings, query: ctx.query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown, lastSave: share.lastSave };

@@ -339,3 +339,35 @@ export function compareExport(pair, options, format) {
 export function compareTopMatch(pair, options, pattern) {
   return call('compare_top_match', [pair.base, pair.target, pair.mode, options, pattern]);
 }
+
+// ---------------------------------------------------------------------------
+// Sharing without uploading: table and profile exports, redacted copies.
+// ---------------------------------------------------------------------------
+
+/** The top table as `csv` or `markdown` text (sorted as `q.options.cum` says). @returns {Promise<string>} */
+export function topExport(q, format) {
+  return call('top_export', [ids(q), q.options, format]);
+}
+
+/** The shown profile (after sample_index and filters) as pprof protobuf bytes (not gzipped). @returns {Promise<Uint8Array>} */
+export function exportPprof(q) {
+  return call('export_pprof', [ids(q), q.options]);
+}
+
+/** A comparison's diff profile (filtered) as pprof protobuf bytes (not gzipped). @returns {Promise<Uint8Array>} */
+export function compareExportPprof(pair, options) {
+  return call('compare_export_pprof', [pair.base, pair.target, pair.mode, options]);
+}
+
+/**
+ * @typedef {{file_paths?: boolean, function_names?: boolean, label_values?: boolean, mappings?: boolean}} RedactOptions
+ */
+/** Loaded profile `id` redacted, as pprof protobuf bytes (not gzipped). @param {RedactOptions} options @returns {Promise<Uint8Array>} */
+export function redacted(id, options) {
+  return call('redacted', [id, options]);
+}
+
+/** What a profile redacted with `options` still holds (sentences for the save dialog). @returns {Promise<string[]>} */
+export function redactionKept(options) {
+  return call('redaction_kept', [options]);
+}

@@ -13,7 +13,8 @@
 //               (see PARAMS): diff_base=FILE or base=FILE (the base of a
 //               comparison, by pprof's flag), normalize, compare (its sub-view),
 //               similarity, fold_background, interval, goroutine_limit,
-//               memory_limit, limit
+//               memory_limit, limit; provenance=1 merges several files with a
+//               `file` label naming each (www/merge.js)
 //   embed       the page shows only the view, without its chrome (embed=1: the iframe form)
 // URL keys are pprof's names: #file=heap.pb.gz&sample_index=alloc_space&focus=net/http&view=flame
 
@@ -22,7 +23,7 @@ export const TAG_FILTERS = ['tagfocus', 'tagignore'];
 export const GRANULARITIES = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
 export const VIEWS = ['top', 'flame', 'tree', 'peek', 'graph', 'tags', 'compare', 'goroutines'];
 export const PARAMS = ['diff_base', 'base', 'normalize', 'compare', 'similarity', 'fold_background', 'interval',
-  'goroutine_limit', 'memory_limit', 'limit'];
+  'goroutine_limit', 'memory_limit', 'limit', 'provenance'];
 
 /** @typedef {{op: string, value: string}} Transform */
 /**
@@ -123,6 +124,7 @@ export function options(s) {
   const g = s.transforms.filter((t) => t.op === 'granularity').pop();
   if (g) o.granularity = g.value;
   if (s.nodefraction) o.nodefraction = Number(s.nodefraction);
+  if (s.params && s.params.provenance === '1' && s.files.length > 1) o.provenance = true;
   return o;
 }
 

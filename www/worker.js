@@ -83,6 +83,12 @@ const methods = {
   compare_default_mode: (id, t, o) => session.compare_default_mode(t, o),
   compare_export: (id, b, t, mode, o, format) => session.compare_export(b, t, mode, o, format),
   compare_top_match: (id, b, t, mode, o, pattern) => session.compare_top_match(b, t, mode, o, pattern),
+  // Sharing: exports and redacted copies.
+  top_export: (id, ids, o, format) => session.top_export(ids, o, format),
+  export_pprof: (id, ids, o) => session.export_pprof(ids, o),
+  compare_export_pprof: (id, b, t, mode, o) => session.compare_export_pprof(b, t, mode, o),
+  redacted: (id, h, o) => session.redacted(h, o),
+  redaction_kept: (id, o) => session.redaction_kept(o),
 };
 
 /** The buffers of the typed arrays in a result (two levels deep: string columns). */

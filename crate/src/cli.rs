@@ -29,7 +29,9 @@ Limits:
 profdrop findings [--limit=N] [--rules] FILE...
 profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] FILE
 profdrop goroutines --base=FILE [--interval=MINUTES] [--similarity=...] FILE
-Several FILEs are merged as pprof merges them. Files may be gzipped or not,
+Several FILEs are merged as pprof merges them; --provenance labels each
+sample with its file (label `file`, the file's base name) so that tags and
+--tagfocus=file=NAME split the merge by source. Files may be gzipped or not,
 pprof protobuf or Go text dumps; the name does not matter.
 ";
 
@@ -106,7 +108,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 | "inuse_space" | "inuse_objects" | "alloc_space" | "alloc_objects" | "contentions"
                 | "total_delay" | "mean_delay" | "normalize" | "relative_percentages" | "drop_negative"
                 | "compact_labels" | "trim" | "functions" | "filefunctions" | "files" | "lines" | "addresses"
-                | "call_tree" | "tags_of_total"
+                | "call_tree" | "tags_of_total" | "provenance"
         );
         let value: Option<String> = match value {
             Some(v) => Some(v.to_string()),
@@ -165,6 +167,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "call_tree" => o.call_tree = parse_bool(name, v)?,
             "peek" => o.peek = text(),
             "tags_of_total" => o.tags_of_total = parse_bool(name, v)?,
+            "provenance" => o.provenance = parse_bool(name, v)?,
             "trim_path" => o.trim_path = text(),
             "source_path" => o.source_path = text(),
             "add_comment" => c.add_comment = text(),
@@ -223,7 +226,12 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
     };
     let inputs: Vec<Input> = files.iter().map(|(n, d)| Input { name: n, data: d }).collect();
     let base_inputs: Vec<Input> = bases.iter().map(|(n, d)| Input { name: n, data: d }).collect();
-    let mut profile = match load::load(&inputs, &base_inputs, c.base, &c.limits) {
+    let loaded = if c.options.provenance {
+        load_with_provenance(&inputs, &base_inputs, c.base, &c.limits)
+    } else {
+        load::load(&inputs, &base_inputs, c.base, &c.limits)
+    };
+    let mut profile = match loaded {
         Ok(p) => p,
         Err(e) => return fail(1, e.to_string()),
     };
@@ -254,6 +262,14 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
         },
     };
     Outcome { stdout, stderr: stderr(&rpt, None), code: 0 }
+}
+
+/// `--provenance`: the sources merged with a `file` label naming each.
+fn load_with_provenance(inputs: &[Input], bases: &[Input], base: BaseOptions, limits: &Limits) -> Result<crate::model::Profile, load::LoadError> {
+    let names = load::provenance_names(&inputs.iter().map(|i| i.name).collect::<Vec<_>>());
+    let sources = inputs.iter().zip(names).map(|(i, n)| load::decode_named(i, limits).map(|p| (n, p))).collect::<Result<Vec<_>, _>>()?;
+    let bases = bases.iter().map(|i| load::decode_named(i, limits)).collect::<Result<Vec<_>, _>>()?;
+    load::combine_with_provenance(sources, bases, base)
 }
 
 /// What pprof writes to stderr: its notes while preparing the report, then an error.

@@ -39,6 +39,8 @@ pub struct Session {
     prepared: Option<Prepared>,
     /// Comparisons, goroutines and findings (see the end of this file).
     compare: CompareState,
+    /// The file name of each loaded profile (the `file` label of a merge with provenance).
+    names: Vec<String>,
 }
 
 /// A file between `begin_load` and `finish_load`.
@@ -228,7 +230,11 @@ impl Session {
             .ok_or_else(|| js_err(format!("no loaded profile with id {id}")))
     }
 
-    fn merged(&self, ids: &[u32]) -> Result<Profile, JsError> {
+    fn merged(&self, ids: &[u32], provenance: bool) -> Result<Profile, JsError> {
+        if provenance && ids.len() > 1 {
+            let v = ids.iter().map(|&id| Ok((self.names[id as usize].clone(), self.loaded(id)?.clone()))).collect::<Result<Vec<_>, JsError>>()?;
+            return load::combine_with_provenance(v, Vec::new(), Default::default()).map_err(js_err);
+        }
         // One source: what load::combine_decoded does for it, without first copying the profile.
         if let [id] = ids {
             return crate::transform::prune::remove_uninteresting(self.loaded(*id)?).map_err(js_err);
@@ -246,9 +252,11 @@ impl Session {
             return Ok(self.prepared.as_mut().unwrap());
         }
         self.prepared = None;
-        if self.source.as_ref().is_none_or(|(s, _)| s != ids) {
+        // The source's key: the ids, and u32::MAX after them for a merge with provenance.
+        let skey: Vec<u32> = ids.iter().copied().chain((o.provenance && ids.len() > 1).then_some(u32::MAX)).collect();
+        if self.source.as_ref().is_none_or(|(s, _)| *s != skey) {
             self.source = None;
-            self.source = Some((ids.to_vec(), self.merged(ids)?));
+            self.source = Some((skey, self.merged(ids, o.provenance)?));
         }
         let p = &self.source.as_ref().unwrap().1;
         let mut rpt = Report::new(p, ReportKind::Top, &o).map_err(js_err)?;
@@ -294,7 +302,7 @@ impl Prepared {
 impl Session {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Session {
-        Session { profiles: Vec::new(), pending: Vec::new(), limits: Limits::default(), source: None, prepared: None, compare: Default::default() }
+        Session { profiles: Vec::new(), pending: Vec::new(), limits: Limits::default(), source: None, prepared: None, compare: Default::default(), names: Vec::new() }
     }
 
     /// Decodes one file in one call; returns its summary (with the handle `id`).
@@ -390,6 +398,7 @@ impl Session {
             warnings: p.warnings.clone(),
         };
         self.profiles.push(Some(p));
+        self.names.push(name.to_string());
         Ok(summary.to_js())
     }
 
@@ -412,8 +421,8 @@ impl Session {
 
     /// pprof's `-top` text for the merge of `ids`.
     pub fn top_text(&mut self, ids: &[u32], options: JsValue) -> Result<String, JsError> {
-        let p = self.merged(ids)?;
         let o = parse_options(options)?;
+        let p = self.merged(ids, o.provenance)?;
         let mut r = Report::new(&p, ReportKind::Top, &o).map_err(js_err)?;
         r.utc = true;
         Ok(top::render_text(&mut r))
@@ -1383,7 +1392,7 @@ impl Session {
     /// (`rules_text`), the roll-up by creation site.
     pub fn goroutines(&self, ids: &[u32], similarity: &str, fold_background: bool, max_groups: u32) -> Result<JsValue, JsError> {
         let sim = goroutines::Similarity::parse(similarity).ok_or_else(|| js_err(format!("unknown similarity {similarity:?}")))?;
-        let p = self.merged(ids)?;
+        let p = self.merged(ids, false)?;
         let mut v = goroutines::build(&p, &goroutines::Options { similarity: sim, fold_background }).map_err(js_err)?;
         let shown = v.groups.len();
         v.groups.truncate(max_groups as usize);
@@ -1454,5 +1463,83 @@ impl Session {
             rules: findings::RULES.len(),
         };
         to_js(&out)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sharing without uploading (issue 9): the shown top table as CSV or
+// Markdown, the shown (filtered, or diff) profile as a gzipped pprof file,
+// and redacted copies of loaded profiles for a saved report. The merge with
+// provenance is `Options::provenance` (see `merged`). Profiles leave as raw
+// protobuf bytes: the page gzips them with the browser's CompressionStream,
+// so the wasm links no deflater (proto::encode_gzip is the CLI's and tests').
+// ---------------------------------------------------------------------------
+
+use crate::transform::redact::{redact, RedactOptions};
+
+/// A profile as profile.proto bytes (one copy of the encoder for every caller).
+#[inline(never)]
+fn pprof_bytes(p: &Profile) -> Uint8Array {
+    Uint8Array::from(&crate::proto::encode(p)[..])
+}
+
+/// `{file_paths, function_names, label_values, mappings}`, each true or absent
+/// (read field by field: a serde deserializer here would cost the module more).
+fn parse_redact(options: JsValue) -> Result<RedactOptions, JsError> {
+    let flag = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).ok().is_some_and(|v| v.is_truthy());
+    if !options.is_object() {
+        return Ok(RedactOptions::default());
+    }
+    Ok(RedactOptions { file_paths: flag("file_paths"), function_names: flag("function_names"), label_values: flag("label_values"), mappings: flag("mappings") })
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// The top table of `ids` and `options` (sorted as `options.cum` says)
+    /// as `csv` or `markdown` (view/export.rs), cells as pprof prints them.
+    pub fn top_export(&mut self, ids: &[u32], options: JsValue, format: &str) -> Result<String, JsError> {
+        let cum = parse_options(options.clone())?.cum;
+        let p = self.prepare(ids, options)?;
+        p.top(cum);
+        let t = p.top[cum as usize].as_ref().unwrap();
+        export::top_table(&p.rpt, t, format).map_err(js_err)
+    }
+
+    /// The profile the views of `ids` and `options` are computed from (after
+    /// the sample index and the filters, before the granularity) as pprof
+    /// protobuf bytes (view/export.rs `filtered_profile`).
+    pub fn export_pprof(&mut self, ids: &[u32], options: JsValue) -> Result<Uint8Array, JsError> {
+        let o = parse_options(options.clone())?;
+        self.prepare(ids, options)?;
+        let src = &self.source.as_ref().unwrap().1;
+        let p = export::filtered_profile(src, &o).map_err(js_err)?;
+        Ok(pprof_bytes(&p))
+    }
+
+    /// The diff profile of a comparison (as `compare_top` makes it: target
+    /// minus base in the comparison's mode), filtered as `options` says, as
+    /// pprof protobuf bytes; `go tool pprof` reads the base's samples by
+    /// their `pprof::base` label, as for its own -diff_base.
+    pub fn compare_export_pprof(&mut self, base: u32, target: u32, mode: &str, options: JsValue) -> Result<Uint8Array, JsError> {
+        let c = self.compare_prepare(base, target, mode, options)?;
+        let (m, o) = (c.mode, c.options.clone());
+        let t = self.timed(&[base, target])?;
+        let diff = compare::diff_profile(&t.profiles[0], &t.profiles[1], m).map_err(js_err)?;
+        let p = export::filtered_profile(&diff, &o).map_err(js_err)?;
+        Ok(pprof_bytes(&p))
+    }
+
+    /// Loaded profile `id` redacted as `options` says ({file_paths,
+    /// function_names, label_values, mappings}; transform/redact.rs), as
+    /// pprof protobuf bytes: what a saved report holds instead of the file.
+    pub fn redacted(&self, id: u32, options: JsValue) -> Result<Uint8Array, JsError> {
+        let o = parse_redact(options)?;
+        let p = redact(self.loaded(id)?, &o).map_err(js_err)?;
+        Ok(pprof_bytes(&p))
+    }
+
+    /// What a profile redacted with `options` still holds, for the save dialog.
+    pub fn redaction_kept(&self, options: JsValue) -> Result<Array, JsError> {
+        Ok(parse_redact(options)?.kept().iter().map(|s| JsValue::from_str(s)).collect())
     }
 }

@@ -74,3 +74,112 @@ fn merged_with_provenance_splits_back_by_file() {
     assert_eq!(by_file("goroutine_t1.pb.gz"), total(&t1));
     assert_eq!(total(&m), total(&t0) + total(&t1));
 }
+
+/// `profdrop ARGS` with files read from tests/fixtures/go, plus `extra` files by name.
+fn cli(args: &[&str], extra: &[(&str, Vec<u8>)]) -> String {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let out = profdrop::cli::run_with(&args, |name| match extra.iter().find(|(n, _)| *n == name) {
+        Some((_, b)) => Ok(b.clone()),
+        None => std::fs::read(go_fixtures().join(name)),
+    });
+    assert_eq!(out.code, 0, "profdrop {}: {}", args.join(" "), out.stderr);
+    out.stdout
+}
+
+/// The rows of a -top text: (flat, cum, name), percentages left out.
+fn rows(text: &str) -> Vec<(String, String, String)> {
+    let start = text.lines().position(|l| l.trim_start().starts_with("flat  flat%")).expect("a top table");
+    text.lines()
+        .skip(start + 1)
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[0].to_string(), f[3].to_string(), f[5..].join(" "))
+        })
+        .collect()
+}
+
+/// The weight of a file's samples as pprof's tags count them: samples with
+/// a stack (goroutine_t1 holds one goroutine with an empty stack, which
+/// top's total counts and -tags, like -raw, leaves out).
+fn sample_sum(p: &Profile) -> i64 {
+    (0..p.samples.len()).filter(|&i| !p.sample_stack(i).is_empty()).map(|i| p.sample_values(i)[0]).sum()
+}
+
+#[test]
+fn cli_provenance_tags_show_each_files_total_and_tagfocus_gives_back_each_files_top() {
+    let (a, b) = ("goroutine_t0.pb.gz", "goroutine_t1.pb.gz");
+    let tags = cli(&["tags", "--provenance", a, b], &[]);
+    // " file: Total N" then one line per file with the weight of its samples
+    let file_at = tags.lines().position(|l| l.trim_start().starts_with("file: Total")).expect("a file label");
+    let weight = |name: &str| -> i64 {
+        let line = tags.lines().skip(file_at + 1).take(2).find(|l| l.ends_with(&format!(": {name}"))).unwrap_or_else(|| panic!("{name} in\n{tags}"));
+        line.split_whitespace().next().unwrap().parse::<f64>().unwrap() as i64
+    };
+    assert_eq!(weight(a), sample_sum(&load(a)));
+    assert_eq!(weight(b), sample_sum(&load(b)));
+    assert!(weight(a) > 0 && weight(b) > weight(a));
+    // without the option there is no file label
+    assert!(!cli(&["tags", a, b], &[]).contains("file: Total"));
+    for name in [a, b] {
+        let focus = format!("--tagfocus=file=^{}$", name.replace('.', "\\."));
+        let split = cli(&["top", "--provenance", "--nodefraction=0", &focus, a, b], &[]);
+        let alone = cli(&["top", "--nodefraction=0", name], &[]);
+        assert!(rows(&alone).len() > 5);
+        assert_eq!(rows(&split), rows(&alone), "{name}");
+    }
+}
+
+#[test]
+fn provenance_names_are_base_names_unless_two_files_share_one() {
+    use profdrop::load::provenance_names;
+    assert_eq!(provenance_names(&["a/x.pb.gz", "b/y.pb.gz"]), ["x.pb.gz", "y.pb.gz"]);
+    assert_eq!(provenance_names(&["a/x.pb.gz", "b/x.pb.gz"]), ["a/x.pb.gz", "b/x.pb.gz"]);
+}
+
+#[test]
+fn a_filtered_profile_written_as_pprof_prints_the_reports_numbers() {
+    use profdrop::view::export::filtered_profile;
+    let p = load("heap_t1.pb.gz");
+    let o = Options { sample_index: "alloc_space".into(), focus: "net/http".into(), nodefraction: 0.0, ..Options::default() };
+    let written = proto::encode_gzip(&filtered_profile(&p, &o).unwrap());
+    let page = cli(&["top", "--sample_index=alloc_space", "--focus=net/http", "--nodefraction=0", "heap_t1.pb.gz"], &[]);
+    let back = cli(&["top", "--nodefraction=0", "focused.pb.gz"], &[("focused.pb.gz", written.clone())]);
+    assert!(back.contains("Type: alloc_space"), "the shown sample type is the default:\n{back}");
+    assert!(rows(&page).len() > 5);
+    assert_eq!(rows(&back), rows(&page));
+    // before the granularity: lines survive, so --lines reads the same as the original's
+    let lines = cli(&["top", "--lines", "--nodefraction=0", "focused.pb.gz"], &[("focused.pb.gz", written)]);
+    let orig = cli(&["top", "--lines", "--sample_index=alloc_space", "--focus=net/http", "--nodefraction=0", "heap_t1.pb.gz"], &[]);
+    assert_eq!(rows(&lines), rows(&orig));
+}
+
+#[test]
+fn a_diff_profile_written_as_pprof_prints_the_diffs_numbers() {
+    use profdrop::view::compare::{diff_profile, CompareMode};
+    use profdrop::view::export::filtered_profile;
+    let (b, t) = (load("heap_t0.pb.gz"), load("heap_t1.pb.gz"));
+    let d = diff_profile(&b, &t, CompareMode::DiffBase).unwrap();
+    let written = proto::encode_gzip(&filtered_profile(&d, &Options::default()).unwrap());
+    let back = cli(&["top", "diff.pb.gz"], &[("diff.pb.gz", written)]);
+    let want = cli(&["top", "--diff_base=heap_t0.pb.gz", "heap_t1.pb.gz"], &[]);
+    // the same rows and percentages: the base's samples keep their pprof::base label
+    let table = |s: &str| s.lines().skip_while(|l| !l.trim_start().starts_with("flat  flat%")).collect::<Vec<_>>().join("\n");
+    assert!(rows(&want).len() > 3);
+    assert_eq!(table(&back), table(&want));
+}
+
+#[test]
+fn the_top_table_exports_as_csv_and_markdown() {
+    use profdrop::view::export::top_table;
+    let p = load("heap_t1.pb.gz");
+    let mut r = Report::new(&p, ReportKind::Top, &Options::default()).unwrap();
+    let t = top::build_top(&mut r);
+    let csv = top_table(&r, &t, "csv").unwrap();
+    let md = top_table(&r, &t, "markdown").unwrap();
+    assert_eq!(csv.lines().next(), Some("flat,flat%,sum%,cum,cum%,name"));
+    assert_eq!(csv.lines().count(), t.rows.len() + 1);
+    assert_eq!(md.lines().count(), t.rows.len() + 2);
+    assert!(csv.lines().nth(1).unwrap().contains(&t.rows[0].name));
+    assert!(md.lines().nth(2).unwrap().starts_with("| "));
+    assert!(top_table(&r, &t, "xml").is_err());
+}

@@ -80,10 +80,10 @@ test('the heap graph: the same DOT as the CLI and go tool pprof, every node draw
   const dotted = (cliDot.match(/^N\d+ -> N\d+ \[.*style="dotted"/gm) || []).length;
   expect(await page.locator('.graph-stage svg g.edge path[stroke-dasharray]').count()).toBe(dotted);
 
-  // Graphviz came from the page's own bundle: nothing but the page's three assets was requested
+  // Graphviz came from the page's own bundle: nothing but the page (index.html, all of its code inline) was requested
   expect(foreign(requests, baseURL)).toEqual([]);
   const paths = [...new Set(requests.filter((u) => u.startsWith(baseURL)).map((u) => new URL(u).pathname))].sort();
-  expect(paths).toEqual(['/app.css', '/app.js', '/index.html']);
+  expect(paths).toEqual(['/index.html']);
   expect(incidents).toEqual([]);
 });
 

@@ -73,7 +73,7 @@ test('every view with real files requests nothing outside the page (hosted folde
   await expect(page.locator('.graph-stage svg g.node[data-i]').first()).toBeVisible();
   expect(foreign(requests, baseURL)).toEqual([]);
   const paths = [...new Set(requests.filter((u) => u.startsWith(baseURL)).map((u) => new URL(u).pathname))].sort();
-  expect(paths).toEqual(['/app.css', '/app.js', '/index.html']);
+  expect(paths).toEqual(['/index.html']);
   expect(incidents).toEqual([]);
 });
 

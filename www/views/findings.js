@@ -7,6 +7,7 @@
 // shows them as its view (embed.js). Both draw with `content`.
 import * as engine from '../engine.js';
 import { h, fill } from '../dom.js';
+import { download } from '../download.js';
 import '../compare.css';
 
 export const title = 'Findings';
@@ -54,6 +55,10 @@ export function content(ctx, r, fold = { collapsed: false }) {
       }
     },
   }, 'Copy as Markdown');
+  const save = h('button', {
+    type: 'button', class: 'download-md',
+    onclick: () => { download('profdrop-findings.md', r.markdown, 'text/markdown'); status.textContent = 'saved profdrop-findings.md'; },
+  }, 'Download .md');
   const scope = `${r.goroutine_profiles} goroutine and ${r.heap_profiles} heap profile${r.heap_profiles === 1 ? '' : 's'}, ${r.rules} rules`;
   const body = h('div', { class: 'findings-body', id: 'findings-body', hidden: fold.collapsed },
     r.errors.map((e) => h('p', { class: 'error', role: 'alert' }, e)),
@@ -78,7 +83,7 @@ export function content(ctx, r, fold = { collapsed: false }) {
       h('span', { class: 'grow' }),
       limitInput(ctx, 'goroutine_limit', 'goroutine limit', 'e.g. 30000'),
       limitInput(ctx, 'memory_limit', 'memory limit', 'e.g. 1GiB'),
-      r.findings.length ? copy : null, status),
+      r.findings.length ? copy : null, r.findings.length ? save : null, status),
     body,
   ];
 }

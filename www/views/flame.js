@@ -26,6 +26,15 @@ function hue(s) {
   return (x >>> 0) % 360;
 }
 
+/** A frame's colour: stable per package, paler for inlined frames (also used by the SVG export). */
+export function packageFill(data, f, dark) {
+  const inline = data.inline[f] === 1;
+  const pkg = engine.str(data.packages, data.package[f]);
+  const hh = pkg ? hue(pkg) : 30;
+  const sat = pkg ? (inline ? 35 : 60) : 10;
+  return `hsl(${hh} ${sat}% ${dark ? (inline ? 30 : 36) : (inline ? 80 : 72)}%)`;
+}
+
 /**
  * What the view draws; every field is optional (the defaults draw the shown profile).
  * @typedef {{
@@ -111,12 +120,7 @@ export function create(ctx, source = {}) {
         if (d < zoomDepth) fillStyle = dark ? 'hsl(0 0% 30%)' : 'hsl(0 0% 82%)';
         else if (matches) fillStyle = matches[f] ? (dark ? 'hsl(300 80% 45%)' : 'hsl(300 85% 70%)') : (dark ? 'hsl(0 0% 24%)' : 'hsl(0 0% 88%)');
         else if (source.color) fillStyle = source.color(i, data, dark);
-        else {
-          const pkg = engine.str(data.packages, data.package[f]);
-          const hh = pkg ? hue(pkg) : 30;
-          const sat = pkg ? (inline ? 35 : 60) : 10;
-          fillStyle = `hsl(${hh} ${sat}% ${dark ? (inline ? 30 : 36) : (inline ? 80 : 72)}%)`;
-        }
+        else fillStyle = packageFill(data, f, dark);
         const y = d * ROW;
         const bx = Math.max(0, px);
         const bw = Math.min(W, px + pw) - bx;

@@ -2,7 +2,9 @@
 //! spreadsheet) and Markdown (safe to paste into a ticket).
 
 use super::findings::Finding;
-use super::report::Report;
+use super::report::{Options, Report, ReportKind};
+use crate::model::Profile;
+use crate::transform::TransformError;
 use super::top::Top;
 use super::units::percentage;
 
@@ -87,6 +89,30 @@ pub fn top_cells(rpt: &Report, top: &Top) -> Vec<Vec<String>> {
             ]
         })
         .collect()
+}
+
+/// The profile a report of `o` is computed from, as a file to keep: the
+/// sample index resolved and the filters applied (`Report::unaggregated`),
+/// before the granularity, so every location and line survives. Its default
+/// sample type is the one the report shows, so `go tool pprof -top` of the
+/// written file prints the report's flat and cum (its percentages refer to
+/// the filtered total, since the file holds only what the filters kept).
+pub fn filtered_profile(p: &Profile, o: &Options) -> Result<Profile, TransformError> {
+    let rpt = Report::unaggregated(p, ReportKind::Top, o)?;
+    let mut out = rpt.prof;
+    let name = out.sample_type_name(rpt.sample_index).to_string();
+    out.default_sample_type = out.strings.intern(&name);
+    Ok(out)
+}
+
+/// The top table as `csv` or `markdown` text, cells as pprof prints them.
+pub fn top_table(rpt: &Report, top: &Top, format: &str) -> Result<String, TransformError> {
+    let rows = top_cells(rpt, top);
+    match format {
+        "csv" => Ok(csv(&TOP_HEADERS, &rows)),
+        "markdown" => Ok(markdown(&TOP_HEADERS, &rows, &[true, true, true, true, true, false])),
+        f => Err(TransformError(format!("unknown export format {f:?} (csv or markdown)"))),
+    }
 }
 
 /// Findings as Markdown for a ticket.

@@ -119,6 +119,10 @@ pub struct Options {
     /// percentage relative to the profile total); Go 1.19's pprof, the
     /// default, prints them relative to the key's own total.
     pub tags_of_total: bool,
+    /// profdrop's own, not pprof's: several sources are merged with a `file`
+    /// label naming each (transform::redact::merge_with_provenance), so the
+    /// tags view and tag filters split the merge by source.
+    pub provenance: bool,
 }
 
 impl Default for Options {
@@ -155,6 +159,7 @@ impl Default for Options {
             trim_path: String::new(),
             source_path: String::new(),
             tags_of_total: false,
+            provenance: false,
         }
     }
 }
@@ -324,6 +329,13 @@ impl Report {
     /// apply the filters and the granularity (percentages keep referring to
     /// the unfiltered total unless `relative_percentages`).
     pub fn new(p: &Profile, kind: ReportKind, options: &Options) -> Result<Report, TransformError> {
+        Ok(Report::unaggregated(p, kind, options)?.aggregate())
+    }
+
+    /// [`Report::new`] up to the granularity: the sample index and total
+    /// resolved and the filters applied, the profile (`prof`) still holding
+    /// every location and line. What an export writes as a pprof file.
+    pub fn unaggregated(p: &Profile, kind: ReportKind, options: &Options) -> Result<Report, TransformError> {
         let o = command_overrides(kind, options);
         let mut unmatched = Vec::new();
         let mut notes = Vec::new();
@@ -363,15 +375,6 @@ impl Report {
         if !o.relative_percentages {
             prof = apply_filters(prof, &o, &units, &mut unmatched, &mut notes)?;
         }
-        prof = aggregate(&prof, o.granularity, o.noinlines);
-        let trim = |f: &str| trim_path(f, &o.trim_path, &o.source_path).len() != f.len();
-        if prof.functions.iter().any(|f| trim(prof.str(f.filename))) {
-            for i in 0..prof.functions.len() {
-                let name = prof.str(prof.functions[i].filename).to_string();
-                let trimmed = trim_path(&name, &o.trim_path, &o.source_path).to_string();
-                prof.functions[i].filename = prof.strings.intern(&trimmed);
-            }
-        }
         Ok(Report {
             kind,
             prof,
@@ -388,6 +391,22 @@ impl Report {
             num_label_units: units,
             utc: false,
         })
+    }
+
+    /// The granularity applied and file names trimmed: the rest of [`Report::new`].
+    fn aggregate(mut self) -> Report {
+        let o = &self.options;
+        let mut prof = aggregate(&self.prof, o.granularity, o.noinlines);
+        let trim = |f: &str| trim_path(f, &o.trim_path, &o.source_path).len() != f.len();
+        if prof.functions.iter().any(|f| trim(prof.str(f.filename))) {
+            for i in 0..prof.functions.len() {
+                let name = prof.str(prof.functions[i].filename).to_string();
+                let trimmed = trim_path(&name, &o.trim_path, &o.source_path).to_string();
+                prof.functions[i].filename = prof.strings.intern(&trimmed);
+            }
+        }
+        self.prof = prof;
+        self
     }
 
     /// Whether graph nodes are per call path (`call_tree`, honoured by graph
