@@ -4,6 +4,7 @@
 //! `wasm` feature) is the only boundary to JavaScript.
 
 pub mod cli;
+pub mod crc32;
 pub mod decode;
 pub mod hash;
 pub mod load;

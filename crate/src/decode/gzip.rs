@@ -148,7 +148,7 @@ pub fn inflate_checked(
         let crc = u32::from_le_bytes(data[in_pos..in_pos + 4].try_into().unwrap());
         let size = u32::from_le_bytes(data[in_pos + 4..in_pos + 8].try_into().unwrap());
         let member = &out[member_start..out_pos];
-        if crc32fast::hash(member) != crc || (member.len() as u32) != size {
+        if crate::crc32::hash(member) != crc || (member.len() as u32) != size {
             return Err(err(in_pos, "gzip: invalid checksum: the file is corrupted"));
         }
         pos = in_pos + 8;
@@ -168,7 +168,7 @@ mod tests {
         let deflated = miniz_oxide::deflate::compress_to_vec(payload, 6);
         let mut v = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
         v.extend_from_slice(&deflated);
-        v.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        v.extend_from_slice(&crate::crc32::hash(payload).to_le_bytes());
         v.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         v
     }
