@@ -1,7 +1,6 @@
 // Builds the app: the Rust crate to wasm (release, wasm-bindgen, wasm-opt
 // -O3), then the shell with esbuild into
-//   dist/            a static folder for any host (index.html, the single file below;
-//                    app.js + app.css, the same code as separate files)
+//   dist/            a static folder for any host (index.html is the single file below)
 //   dist/profdrop.html  one self-contained file (wasm inlined) that works from file://
 //   dist/embed.js    the <profdrop-view> element for docs pages (engine inlined), with
 //                    dist/embed-example.html and the profiles it shows in dist/examples/
@@ -106,11 +105,6 @@ function csp(scriptSrc, styleSrc) {
     "object-src 'none'", "base-uri 'none'", "form-action 'none'",
   ].join('; ');
 }
-// app.js and app.css: the page's code as separate files, for hosts that
-// want them (no page of dist/ loads them).
-writeFileSync(join(dist, 'app.js'), js);
-writeFileSync(join(dist, 'app.css'), css);
-
 // The single file: same page, everything inline, CSP by hash. The hosted
 // index.html is this same file: "Save report" writes a copy of the page's
 // own document (www/share.js), which only a page holding all of its code
@@ -132,4 +126,4 @@ for (const f of ['cpu_t1.pb.gz', 'heap_t0.pb.gz', 'heap_t1.pb.gz', 'goroutine_t0
 }
 
 const kb = (p) => (statSync(p).size / 1024).toFixed(0);
-log(`built dist/ (app.js ${kb(join(dist, 'app.js'))} KiB, of which Graphviz ${(graphvizGz.length * 4 / 3 / 1024).toFixed(0)} KiB; wasm ${kb(join(pkg, 'profdrop_bg.wasm'))} KiB; embed.js ${kb(join(dist, 'embed.js'))} KiB) and dist/profdrop.html (${kb(join(dist, 'profdrop.html'))} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+log(`built dist/ (the page's code ${(js.length / 1024).toFixed(0)} KiB, of which Graphviz ${(graphvizGz.length * 4 / 3 / 1024).toFixed(0)} KiB; wasm ${kb(join(pkg, 'profdrop_bg.wasm'))} KiB; embed.js ${kb(join(dist, 'embed.js'))} KiB) and dist/profdrop.html (${kb(join(dist, 'profdrop.html'))} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,5 +1,5 @@
 // No network path in the shipped code (issue 8): the built bundle
-// (dist/app.js, and dist/profdrop.html and dist/index.html with everything inlined) is searched
+// (dist/profdrop.html and dist/index.html with everything inlined, and dist/embed.js) is searched
 // for fetch, XMLHttpRequest, WebSocket, sendBeacon, EventSource and
 // importScripts — in its own text (the page, the views, the engine Worker's
 // code embedded as a string, wasm-bindgen's glue) and inside every gzipped
@@ -52,7 +52,7 @@ function texts(file) {
   return out;
 }
 
-for (const file of ['app.js', 'profdrop.html', 'index.html', 'embed.js']) {
+for (const file of ['profdrop.html', 'index.html', 'embed.js']) {
   const embed = file === 'embed.js';
   test(`dist/${file} has no network API but the listed, unreachable ones in Graphviz's runtime${embed ? ' and its one same-origin fetch of src' : ''}`, () => {
     const all = texts(file);
