@@ -160,6 +160,17 @@ fn js_err(msg: impl std::fmt::Display) -> JsError {
     JsError::new(&msg.to_string())
 }
 
+/// A row's inline mark as a column code: 0 none, 1 `(inline)`, 2 another label.
+fn inline_code(label: &str) -> u8 {
+    if label.is_empty() {
+        0
+    } else if label == "(inline)" {
+        1
+    } else {
+        2
+    }
+}
+
 fn set(o: &Object, k: &str, v: impl Into<JsValue>) {
     // Setting a property on a fresh plain object cannot fail.
     let _ = Reflect::set(o, &JsValue::from_str(k), &v.into());
@@ -441,7 +452,7 @@ impl Session {
         set(&o, "rows", n as u32);
         set(&o, "name", StrCol::from_iter(n, t.rows.iter().map(|r| r.name.as_str())).to_js());
         let inline: Vec<u8> =
-            t.rows.iter().map(|r| if r.inline_label.is_empty() { 0 } else if r.inline_label == "(inline)" { 1 } else { 2 }).collect();
+            t.rows.iter().map(|r| inline_code(&r.inline_label)).collect();
         set(&o, "inline", Uint8Array::from(&inline[..]));
         set(&o, "flat", f64s(t.rows.iter().map(|r| r.flat)));
         set(&o, "cum", f64s(t.rows.iter().map(|r| r.cum)));
@@ -1019,7 +1030,7 @@ fn diff_top_to_js(c: &ComparePrepared, d: &DiffTop, kind: ProfileKind, time: &Ti
     let rates = minutes.filter(|_| c.mode != CompareMode::Normalize);
     set(&o, "rows", n as u32);
     set(&o, "name", StrCol::from_iter(n, d.rows.iter().map(|r| r.name.as_str())).to_js());
-    set(&o, "inline", u8s(d.rows.iter().map(|r| if r.inline_label.is_empty() { 0 } else if r.inline_label == "(inline)" { 1 } else { 2 })));
+    set(&o, "inline", u8s(d.rows.iter().map(|r| inline_code(&r.inline_label))));
     set(&o, "presence", u8s(d.rows.iter().map(|r| match r.presence { Presence::Both => 0, Presence::New => 1, Presence::Gone => 2 })));
     set(&o, "flat", f64s(d.rows.iter().map(|r| r.flat)));
     set(&o, "cum", f64s(d.rows.iter().map(|r| r.cum)));
@@ -1148,13 +1159,8 @@ impl Session {
             .iter()
             .map(|r| {
                 sum = sum.wrapping_add(r.flat);
-                let name = if r.inline_label.is_empty() { r.name.clone() } else { format!("{} {}", r.name, r.inline_label) };
-                vec![
-                    rpt.format_value(r.flat),
-                    units::percentage(r.flat, rpt.total).trim().to_string(),
-                    units::percentage(sum, rpt.total).trim().to_string(),
-                    rpt.format_value(r.cum),
-                    units::percentage(r.cum, rpt.total).trim().to_string(),
+                let mut row = export::value_cells(rpt, r.flat, sum, r.cum);
+                row.extend([
                     rpt.format_value(r.base_flat),
                     rpt.format_value(r.target_flat),
                     compare::change_text(r.base_flat, r.flat),
@@ -1162,8 +1168,9 @@ impl Session {
                     rpt.format_value(r.target_cum),
                     compare::change_text(r.base_cum, r.cum),
                     match r.presence { Presence::Both => "", Presence::New => "new", Presence::Gone => "gone" }.to_string(),
-                    name,
-                ]
+                    export::row_name(&r.name, &r.inline_label),
+                ]);
+                row
             })
             .collect();
         match format {

@@ -5,23 +5,15 @@
 // survivors, new and gone equal counts read from the dumps' own text; kinds
 // that differ give a message, not a diff; three snapshots give a growth
 // table whose slopes this test recomputes; no request leaves the page.
-import { test, expect, drop, dropFixtures, parseTop, parseLabels, reference, foreign, settled, goFixture, root } from './fixtures.js';
+import { test, expect, drop, dropFixtures, parseTop, parseLabels, reference, foreign, settled, goFixture, cli } from './fixtures.js';
 import { rewriteProfile, timeNanos, encodeProfile } from './pprof-writer.js';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 /** `profdrop ARGS...` (the CLI cargo test builds). */
-function cli(...args) {
-  for (const p of ['target/debug/profdrop', 'target/release/profdrop']) {
-    const r = spawnSync(join(root, p), args, { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-    if (r.error) continue;
-    if (r.status !== 0) throw new Error(`profdrop ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
-  throw new Error('build the CLI first (cargo build)');
-}
+/** `profdrop REPORT ARGS...` (fixtures.js's cli, arguments spread). */
+const profdrop = (report, ...args) => cli(report, args);
 
 /** pprof -top rows by name: [flat, flat%, sum%, cum, cum%]. */
 const rowsByName = (text) => new Map(parseTop(text).map((r) => [r[5].replace(/ \((partial-)?inline\)$/, ''), r]));
@@ -165,9 +157,9 @@ test('differential flame graph: readLoop is red, its hover shows the CLI\'s base
   expect(box.count).toBe(1);
   expect(box.change).toBeGreaterThan(0);
   // The CLI's numbers: each side's cum, and the diff's.
-  const base = rowsByName(cli('top', goFixture('goroutine_t0.pb.gz'))).get(rl)[3];
-  const target = rowsByName(cli('top', goFixture('goroutine_t1.pb.gz'))).get(rl)[3];
-  const delta = rowsByName(cli('top', `--diff_base=${goFixture('goroutine_t0.pb.gz')}`, goFixture('goroutine_t1.pb.gz'))).get(rl)[3];
+  const base = rowsByName(profdrop('top', goFixture('goroutine_t0.pb.gz'))).get(rl)[3];
+  const target = rowsByName(profdrop('top', goFixture('goroutine_t1.pb.gz'))).get(rl)[3];
+  const delta = rowsByName(profdrop('top', `--diff_base=${goFixture('goroutine_t0.pb.gz')}`, goFixture('goroutine_t1.pb.gz'))).get(rl)[3];
   expect([String(box.base), String(box.target)]).toEqual([base, target]);
   // red on the canvas: the pixel at the box's centre
   const canvas = page.locator('canvas.flame');
@@ -299,7 +291,7 @@ test('three snapshots: the growth table\'s slopes are the least-squares slopes o
     slope: tr.querySelector('td.slope').textContent,
   })));
   // Each snapshot's cum per function, from the CLI; the slope recomputed here.
-  const tops = files.map(([, , path]) => rowsByName(cli('top', '--nodefraction=0', path)));
+  const tops = files.map(([, , path]) => rowsByName(profdrop('top', '--nodefraction=0', path)));
   const slope = (ys) => {
     const n = ys.length;
     const mx = minutes.reduce((a, b) => a + b, 0) / n;
@@ -332,7 +324,7 @@ test('three snapshots: the growth table\'s slopes are the least-squares slopes o
     await page.locator('.growth-view input.limit').press('Enter');
   });
   await expect(page.locator('.projection')).toContainText('reaches 20000 in about');
-  const totals = tops.map((t, i) => files[i][2]).map((p) => Number(cli('top', p).match(/of (\d+) total/)[1]));
+  const totals = tops.map((t, i) => files[i][2]).map((p) => Number(profdrop('top', p).match(/of (\d+) total/)[1]));
   const projected = await page.evaluate(() => window.profdrop.view().sub().data().minutes_to_limit);
   expect(Math.abs(projected - (20000 - totals[2]) / slope(totals))).toBeLessThan(1e-6);
   expect(foreign(requests, baseURL)).toEqual([]);

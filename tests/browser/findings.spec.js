@@ -4,26 +4,17 @@
 // CLI and the profiles' times; its stack link focuses the Top table on the
 // stack; a limit feeds the projection; the Markdown copy; the text dumps
 // give the same first finding; no request leaves the page.
-import { test, expect, drop, dropFixtures, parseTop, foreign, settled, goFixture, root, topRows } from './fixtures.js';
+import { test, expect, drop, dropFixtures, parseTop, foreign, settled, goFixture, topRows, cli } from './fixtures.js';
 import { timeNanos } from './pprof-writer.js';
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 
-function cli(...args) {
-  for (const p of ['target/debug/profdrop', 'target/release/profdrop']) {
-    const r = spawnSync(join(root, p), args, { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-    if (r.error) continue;
-    if (r.status !== 0) throw new Error(`profdrop ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
-  throw new Error('build the CLI first (cargo build)');
-}
+/** `profdrop REPORT ARGS...` (fixtures.js's cli, arguments spread). */
+const profdrop = (report, ...args) => cli(report, args);
 
 const RL = 'net/http.(*persistConn).readLoop';
 const WL = 'net/http.(*persistConn).writeLoop';
 /** A function's cum in a profile, as the CLI's top prints it (a count for goroutine profiles). */
-const cum = (file, name) => Number(parseTop(cli('top', '--nodefraction=0', goFixture(file))).find((r) => r[5] === name)[3]);
+const cum = (file, name) => Number(parseTop(profdrop('top', '--nodefraction=0', goFixture(file))).find((r) => r[5] === name)[3]);
 const evidence = (page, key) => page.locator(`#findings .finding >> nth=0 >> dd[data-key="${key}"]`).textContent();
 const FOUR = ['heap_t0.pb.gz', 'heap_t1.pb.gz', 'goroutine_t0.pb.gz', 'goroutine_t1.pb.gz'];
 
@@ -46,13 +37,13 @@ test('the four t0/t1 files: rule 1 first, without a click, with the evidence com
   expect(shownRate).toMatch(/^[\d.]+\/min$/);
   expect(Math.abs(parseFloat(shownRate) - rate)).toBeLessThanOrEqual(0.05);
   // the heap held by bufio buffers under dialConn: what a focus on dialConn keeps of them, in bytes
-  const focused = cli('top', '--unit=b', '--nodefraction=0', '--focus=Transport\\)\\.dialConn$', goFixture('heap_t1.pb.gz'));
+  const focused = profdrop('top', '--unit=b', '--nodefraction=0', '--focus=Transport\\)\\.dialConn$', goFixture('heap_t1.pb.gz'));
   const total = Number(focused.match(/of (\d+)B total/)[1]);
   const bufio = parseTop(focused).filter((r) => /^bufio\.New(Reader|Writer)Size\b/.test(r[5])).reduce((s, r) => s + parseInt(r[3], 10), 0);
   expect(bufio).toBeGreaterThan(0);
   expect(await evidence(page, 'dialconn_bufio_heap_share')).toBe(`${((100 * bufio) / total).toFixed(1)}%`);
   // the label that carries them: route=inventory, by the CLI's tags of the readLoop/writeLoop goroutines
-  const tags = cli('tags', '--tagshow=route', '--focus=persistConn\\)\\.(read|write)Loop$', goFixture('goroutine_t1.pb.gz'));
+  const tags = profdrop('tags', '--tagshow=route', '--focus=persistConn\\)\\.(read|write)Loop$', goFixture('goroutine_t1.pb.gz'));
   const m = tags.match(/\(\s*([\d.]+)%\): inventory\n/);
   expect(m).not.toBeNull();
   await expect(first.locator('dt', { hasText: 'route=inventory' })).toHaveCount(1);
@@ -76,7 +67,7 @@ test('the stack link focuses the Top table on the stack', async ({ page, request
   expect(s.transforms).toEqual([{ op: 'focus', value: focus }]);
   await expect(page.locator('#chips')).toContainText(`focus=${focus}`);
   // every goroutine left goes through the focused frame: the CLI's own focus gives the same rows
-  const want = parseTop(cli('top', `--focus=${focus}`, goFixture('goroutine_t1.pb.gz')), 20);
+  const want = parseTop(profdrop('top', `--focus=${focus}`, goFixture('goroutine_t1.pb.gz')), 20);
   expect(await topRows(page, 20)).toEqual(want);
   const fn = focus === `^${RL.replace(/[.()*]/g, (c) => `\\${c}`)}$` ? RL : WL;
   expect(want.find((r) => r[5] === fn)[3]).toBe(String(cum('goroutine_t1.pb.gz', fn)));
@@ -93,7 +84,7 @@ test('a goroutine limit gives the time to reach it; the findings copy as Markdow
   await page.locator('#findings input[name="goroutine_limit"]').press('Enter');
   const mins = page.locator('#findings .finding >> nth=0 >> dd[data-key="minutes_to_limit"]');
   await expect(mins).toBeVisible();
-  const total = (f) => Number(cli('top', goFixture(f)).match(/of (\d+) total/)[1]);
+  const total = (f) => Number(profdrop('top', goFixture(f)).match(/of (\d+) total/)[1]);
   const g0 = readFileSync(goFixture('goroutine_t0.pb.gz'));
   const g1 = readFileSync(goFixture('goroutine_t1.pb.gz'));
   const minutes = Number(timeNanos(g1) - timeNanos(g0)) / 60e9;

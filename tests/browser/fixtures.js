@@ -89,17 +89,7 @@ export const reference = (name) => readFileSync(goFixture(name), 'utf8');
 
 /** `profdrop top ARGS...` from the CLI (built by cargo test, or built here). */
 export function cliTop(args) {
-  for (const p of ['target/debug/profdrop', 'target/release/profdrop']) {
-    const bin = join(root, p);
-    if (existsSync(bin)) {
-      const r = spawnSync(bin, ['top', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-      if (r.status !== 0) throw new Error(`profdrop top ${args.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    }
-  }
-  const r = spawnSync('cargo', ['run', '--quiet', '--bin', 'profdrop', '--', 'top', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-  if (r.status !== 0) throw new Error(`profdrop top ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
+  return cli('top', args);
 }
 
 /** Waits until the shown view finished rendering (or showed an error) after `action` (the page's own hook). */
@@ -141,4 +131,16 @@ export function dotNodes(dot) {
     nodes.set(Number(m[1]), { lines, name: tooltip.replace(/ \([^()]*\)$/, ''), tooltip });
   }
   return nodes;
+}
+
+/** pprof's -tags text as [{caption, rows: [[value, share, weight]]}], one per label key. */
+export function parseTags(text) {
+  const keys = [];
+  for (const line of text.split('\n')) {
+    const k = /^\s*(\S.*): Total (.*)$/.exec(line);
+    const v = /^\s*(\S+) \(\s*([^)]*)\): (.*)$/.exec(line);
+    if (v) keys[keys.length - 1].rows.push([v[1], v[2], v[3]]);
+    else if (k) keys.push({ caption: `${k[1]} Total ${k[2]}`, rows: [] });
+  }
+  return keys;
 }

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import {
-  test, expect, root, drop, dropFixtures, topRows, parseTop, cli, cliTop, goFixture, settled, foreign,
+  test, expect, root, drop, dropFixtures, topRows, parseTop, cli, cliTop, goFixture, settled, foreign, parseTags,
 } from './fixtures.js';
 import { encodeProfile } from './pprof-writer.js';
 
@@ -333,18 +333,6 @@ test('tables export as CSV and Markdown, the diff flame graph as SVG and the dif
   expect(foreign(requests, baseURL)).toEqual([]);
   expect(incidents).toEqual([]);
 });
-
-/** pprof's -tags text as {caption, rows}. */
-function parseTags(text) {
-  const keys = [];
-  for (const line of text.split('\n')) {
-    const k = /^\s*(\S.*): Total (.*)$/.exec(line);
-    const v = /^\s*(\S+) \(\s*([^)]*)\): (.*)$/.exec(line);
-    if (v) keys[keys.length - 1].rows.push([v[1], v[2], v[3]]);
-    else if (k) keys.push({ caption: `${k[1]} Total ${k[2]}`, rows: [] });
-  }
-  return keys;
-}
 
 test('merging t0 and t1 with provenance: Tags shows each file\'s total, tagfocus on a file gives back its own top table', async ({ page, requests, baseURL, incidents }) => {
   const [t0, t1] = ['goroutine_t0.pb.gz', 'goroutine_t1.pb.gz'];

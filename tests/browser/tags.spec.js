@@ -2,7 +2,7 @@
 // CLI and go tool pprof print it; clicking a value adds tagfocus=key=^value$
 // as a chip (its "ignore" button tagignore), kept in the URL under pprof's
 // names; every view then shows the filtered profile, as the CLI does.
-import { test, expect, dropFixtures, topRows, parseTop, reference, cli, cliTop, goFixture, settled, foreign } from './fixtures.js';
+import { test, expect, dropFixtures, topRows, parseTop, reference, cli, cliTop, goFixture, settled, foreign, parseTags } from './fixtures.js';
 
 const CPU = 'cpu_t1.pb.gz';
 
@@ -14,18 +14,6 @@ async function shownTags(page) {
     caption: t.caption.textContent,
     rows: [...t.tBodies[0].rows].map((r) => [r.cells[0].textContent, r.cells[1].textContent, r.cells[2].textContent]),
   })));
-}
-
-/** The same from pprof's -tags text. */
-function parseTags(text) {
-  const keys = [];
-  for (const line of text.split('\n')) {
-    const k = /^\s*(\S.*): Total (.*)$/.exec(line);
-    const v = /^\s*(\S+) \(\s*([^)]*)\): (.*)$/.exec(line);
-    if (v) keys[keys.length - 1].rows.push([v[1], v[2], v[3]]);
-    else if (k) keys.push({ caption: `${k[1]} Total ${k[2]}`, rows: [] });
-  }
-  return keys;
 }
 
 test('tags equal pprof\'s -tags; a click focuses on a value, shown as a chip and kept in the URL', async ({ page, requests, baseURL, incidents }) => {

@@ -78,17 +78,32 @@ pub fn top_cells(rpt: &Report, top: &Top) -> Vec<Vec<String>> {
         .iter()
         .map(|r| {
             sum = sum.wrapping_add(r.flat);
-            let name = if r.inline_label.is_empty() { r.name.clone() } else { format!("{} {}", r.name, r.inline_label) };
-            vec![
-                rpt.format_value(r.flat),
-                percentage(r.flat, rpt.total).trim().to_string(),
-                percentage(sum, rpt.total).trim().to_string(),
-                rpt.format_value(r.cum),
-                percentage(r.cum, rpt.total).trim().to_string(),
-                name,
-            ]
+            let mut row = value_cells(rpt, r.flat, sum, r.cum);
+            row.push(row_name(&r.name, &r.inline_label));
+            row
         })
         .collect()
+}
+
+/// flat, flat%, sum%, cum, cum% of one row, as pprof prints them (`sum`: the
+/// running flat total down to this row).
+pub fn value_cells(rpt: &Report, flat: i64, sum: i64, cum: i64) -> Vec<String> {
+    vec![
+        rpt.format_value(flat),
+        percentage(flat, rpt.total).trim().to_string(),
+        percentage(sum, rpt.total).trim().to_string(),
+        rpt.format_value(cum),
+        percentage(cum, rpt.total).trim().to_string(),
+    ]
+}
+
+/// A row's name with its `(inline)` mark, as the top report prints it.
+pub fn row_name(name: &str, inline_label: &str) -> String {
+    if inline_label.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} {inline_label}")
+    }
 }
 
 /// The profile a report of `o` is computed from, as a file to keep: the
