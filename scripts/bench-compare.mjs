@@ -6,10 +6,10 @@
 // then growth over three snapshots, findings, and the Goroutines view and
 // goroutine diff of the debug=2 fixtures. Best of 3 runs, caches defeated.
 // Run: node scripts/bench-compare.mjs (part of npm run bench)
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root, run, log } from './lib.mjs';
+import { root, run, benchProfile } from './lib.mjs';
 import { rewriteProfile, timeNanos } from '../tests/browser/pprof-writer.js';
 
 const pkg = join(root, 'target/wasm-pkg');
@@ -17,17 +17,7 @@ if (!existsSync(join(pkg, 'profdrop.js'))) run('node', [join(root, 'scripts/buil
 const { initSync, Session } = await import(pathToFileURL(join(pkg, 'profdrop.js')).href);
 initSync({ module: readFileSync(join(pkg, 'profdrop_bg.wasm')) });
 
-const dir = join(root, 'target', 'bench');
-mkdirSync(dir, { recursive: true });
-const gen = (seed) => {
-  const file = join(dir, seed === 1 ? 'heap-100000.pb.gz' : `heap-100000-seed${seed}.pb.gz`);
-  if (!existsSync(file)) {
-    log(`generating ${file}`);
-    run('python3', [join(root, 'scripts/gen_large_profile.py'), '--samples', '100000', '--functions', '5000',
-      '--max-depth', '64', '--seed', String(seed), '--sample-types', 'heap', '-q', '-o', file]);
-  }
-  return readFileSync(file);
-};
+const gen = (seed) => readFileSync(benchProfile(100_000, seed));
 const base = gen(1);
 const other = gen(2);
 const t0 = timeNanos(base);

@@ -2,40 +2,15 @@
 // `go tool pprof -REPORT` with the same options on the 1e5-sample heap
 // profile of bench.mjs (generated here if missing), wall time and peak RSS.
 // Run: node scripts/bench-reports.mjs
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, run, capture, log, which } from './lib.mjs';
+import { root, run, which, measure, benchProfile } from './lib.mjs';
 
-const dir = join(root, 'target', 'bench');
-mkdirSync(dir, { recursive: true });
 run('cargo', ['build', '--release', '--quiet', '--bin', 'profdrop']);
 const profdrop = join(root, 'target/release/profdrop');
 const go = which('go');
-const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-/** Best wall time (s) of `reps` runs and the peak RSS (MB) of a shell command. */
-function measure(cmd, reps) {
-  let best = Infinity;
-  let rss = 0;
-  for (let i = 0; i < reps; i++) {
-    const t = process.hrtime.bigint();
-    const r = timeBin
-      ? capture(timeBin, ['-f', '%M', 'sh', '-c', `${cmd} > /dev/null 2>/dev/null`])
-      : capture('sh', ['-c', `${cmd} > /dev/null 2>/dev/null`]);
-    const secs = Number(process.hrtime.bigint() - t) / 1e9;
-    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
-    best = Math.min(best, secs);
-    if (timeBin) rss = Math.max(rss, Number(r.stderr.trim().split('\n').pop()) / 1024);
-  }
-  return { secs: best, rss };
-}
 
-const file = join(dir, 'heap-100000.pb.gz');
-if (!existsSync(file)) {
-  log(`generating ${file}`);
-  run('python3', [join(root, 'scripts/gen_large_profile.py'), '--samples', '100000', '--functions', '5000',
-    '--max-depth', '64', '--seed', '1', '--sample-types', 'heap', '-q', '-o', file]);
-}
+const file = benchProfile(100_000);
 const reports = [
   ['top', '-top'],
   ['top --focus=render --hide=ledger', '-top -focus=render -hide=ledger'],

@@ -4,40 +4,18 @@
 // floor) and `go tool pprof -top` when Go is installed, with the ratios.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, run, capture, log, which } from './lib.mjs';
+import { root, run, capture, log, which, measure, benchProfile } from './lib.mjs';
 
 const dir = join(root, 'target', 'bench');
 mkdirSync(dir, { recursive: true });
 run('cargo', ['build', '--release', '--quiet', '--bin', 'profdrop']);
 const profdrop = join(root, 'target/release/profdrop');
 const go = which('go');
-const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-/** Runs a shell command `reps` times; returns the best wall time (s) and the peak RSS (MB). */
-function measure(cmd, reps = 3) {
-  let best = Infinity;
-  let rss = 0;
-  for (let i = 0; i < reps; i++) {
-    const t = process.hrtime.bigint();
-    const r = timeBin
-      ? capture(timeBin, ['-f', '%M', 'sh', '-c', `${cmd} > /dev/null`])
-      : capture('sh', ['-c', `${cmd} > /dev/null`]);
-    const secs = Number(process.hrtime.bigint() - t) / 1e9;
-    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
-    best = Math.min(best, secs);
-    if (timeBin) rss = Math.max(rss, Number(r.stderr.trim().split('\n').pop()) / 1024);
-  }
-  return { secs: best, rss };
-}
 
 const rows = [];
 for (const samples of [100_000, 1_000_000]) {
-  const file = join(dir, `heap-${samples}.pb.gz`);
-  if (!existsSync(file)) {
-    log(`generating ${file}`);
-    run('python3', [join(root, 'scripts/gen_large_profile.py'), '--samples', String(samples), '--functions', '5000',
-      '--max-depth', '64', '--seed', '1', '--sample-types', 'heap', '-q', '-o', file]);
-  }
+  const file = benchProfile(samples);
   const gz = measure(`gzip -dc ${file}`);
   const pd = measure(`${profdrop} top ${file}`);
   const row = { samples, gzip: gz, profdrop: pd };

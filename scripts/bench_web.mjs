@@ -6,11 +6,11 @@
 // (VmHWM of the renderer processes, which hold the engine's Worker).
 // Run by `npm run bench` after the native figures, or alone:
 //   node scripts/bench_web.mjs [--samples 1000000,2000000] [--runs 3]
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { root, run, log, chromiumPath } from './lib.mjs';
+import { root, run, chromiumPath, benchProfile } from './lib.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,16 +20,9 @@ const sampleCounts = arg('samples', '1000000,2000000').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
 const port = Number(process.env.PROFDROP_BENCH_PORT || 8097);
 
-const dir = join(root, 'target', 'bench');
-mkdirSync(dir, { recursive: true });
 if (!existsSync(join(root, 'dist', 'index.html'))) run('node', [join(root, 'scripts/build.mjs')]);
 const profiles = sampleCounts.map((samples) => {
-  const file = join(dir, `heap-${samples}.pb.gz`);
-  if (!existsSync(file)) {
-    log(`generating ${file}`);
-    run('python3', [join(root, 'scripts/gen_large_profile.py'), '--samples', String(samples), '--functions', '5000',
-      '--max-depth', '64', '--seed', '1', '--sample-types', 'heap', '-q', '-o', file]);
-  }
+  const file = benchProfile(samples);
   return { samples, file, mb: statSync(file).size / 1e6 };
 });
 

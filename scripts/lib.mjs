@@ -1,6 +1,6 @@
 // Small helpers shared by the build, serve, test and bench scripts.
 import { spawnSync, spawn } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,3 +51,37 @@ export function which(cmd) {
 export const chromiumPath = '/usr/bin/chromium';
 export const chromedriverPath = '/usr/bin/chromedriver';
 export const exists = existsSync;
+
+/**
+ * The benchmarks' heap profile of `samples` samples from gen_large_profile.py
+ * (5000 functions, depth up to 64; made once in target/bench/): its path.
+ */
+export function benchProfile(samples, seed = 1) {
+  const dir = join(root, 'target', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, seed === 1 ? `heap-${samples}.pb.gz` : `heap-${samples}-seed${seed}.pb.gz`);
+  if (!existsSync(file)) {
+    log(`generating ${file}`);
+    run('python3', [join(root, 'scripts/gen_large_profile.py'), '--samples', String(samples), '--functions', '5000',
+      '--max-depth', '64', '--seed', String(seed), '--sample-types', 'heap', '-q', '-o', file]);
+  }
+  return file;
+}
+
+/** Best wall time (s) of `reps` runs of a shell command, and its peak RSS (MB) when /usr/bin/time exists. */
+export function measure(cmd, reps = 3) {
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  let best = Infinity;
+  let rss = 0;
+  for (let i = 0; i < reps; i++) {
+    const t = process.hrtime.bigint();
+    const r = timeBin
+      ? capture(timeBin, ['-f', '%M', 'sh', '-c', `${cmd} > /dev/null 2>/dev/null`])
+      : capture('sh', ['-c', `${cmd} > /dev/null 2>/dev/null`]);
+    const secs = Number(process.hrtime.bigint() - t) / 1e9;
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+    best = Math.min(best, secs);
+    if (timeBin) rss = Math.max(rss, Number(r.stderr.trim().split('\n').pop()) / 1024);
+  }
+  return { secs: best, rss };
+}
