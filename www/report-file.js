@@ -10,6 +10,8 @@
 // Neither type is JavaScript: the browser never runs them, and the page's
 // Content-Security-Policy (scripts by hash) is unchanged.
 
+import { decodeBase64 } from './inline-data.js';
+
 const FILE_SEL = 'script[type="application/octet-stream"][data-profdrop-file]';
 const REPORT_SEL = 'script[type="application/json"][data-profdrop-report]';
 
@@ -45,13 +47,6 @@ if (report && typeof report.hash === 'string' && !location.hash) {
   history.replaceState(null, '', `#${report.hash}`);
 }
 
-/** Base64 text to bytes. */
-function fromBase64(text) {
-  const bin = atob(text.replace(/\s+/g, ''));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /**
  * The profiles the report carries, as files to open (gzipped or not: the
@@ -66,7 +61,7 @@ export function savedFiles() {
     try {
       const lastModified = Number(el.dataset.lastModified) || undefined;
       // A file's date (comparisons of text dumps use it) when the original had one.
-      const bytes = fromBase64(el.textContent);
+      const bytes = decodeBase64(el.textContent, name);
       out.push({ name, blob: lastModified ? new File([bytes], name, { lastModified }) : new Blob([bytes]) });
     } catch {
       // not base64: nothing to open
