@@ -19,12 +19,8 @@ fn top_matches_go_tool_pprof_byte_for_byte() {
     assert!(selected.len() >= 60, "the selection rule picked only {} commands", selected.len());
     let mut failures = Vec::new();
     for c in &selected {
-        let want = String::from_utf8(read(dir.join(&c.output))).unwrap();
-        let out = profdrop::cli::run(&profdrop_args(c, &dir));
-        if out.code != 0 {
-            failures.push(format!("{}: exit {}: {}", c.command, out.code, out.stderr));
-        } else if out.stdout != want {
-            failures.push(format!("{}\n{}", c.command, first_difference(&out.stdout, &want)));
+        if let Err(why) = run_against_reference(c, &dir) {
+            failures.push(why);
         }
     }
     assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), selected.len(), failures.join("\n"));

@@ -126,6 +126,22 @@ pub fn profdrop_args(c: &PprofCommand, dir: &Path) -> Vec<String> {
     args
 }
 
+/// Runs the CLI as `c` ran `go tool pprof` and compares its stdout with the
+/// reference output: Err(why) when it fails or differs, else its outcome (for
+/// callers that check more, such as stderr).
+#[allow(dead_code)]
+pub fn run_against_reference(c: &PprofCommand, dir: &Path) -> Result<profdrop::cli::Outcome, String> {
+    let want = String::from_utf8(read(dir.join(&c.output))).unwrap();
+    let out = profdrop::cli::run(&profdrop_args(c, dir));
+    if out.code != 0 {
+        Err(format!("{}: exit {}: {}", c.command, out.code, out.stderr))
+    } else if out.stdout != want {
+        Err(format!("{}\n{}", c.command, first_difference(&out.stdout, &want)))
+    } else {
+        Ok(out)
+    }
+}
+
 /// Line-by-line diff summary for failure messages.
 pub fn first_difference(got: &str, want: &str) -> String {
     for (i, (g, w)) in got.lines().zip(want.lines()).enumerate() {
