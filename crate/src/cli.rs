@@ -104,11 +104,30 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         // Flags that take a value accept it as the next argument too.
         let takes_value = !matches!(
             name,
-            "cum" | "flat" | "mean" | "noinlines"
-                | "inuse_space" | "inuse_objects" | "alloc_space" | "alloc_objects" | "contentions"
-                | "total_delay" | "mean_delay" | "normalize" | "relative_percentages" | "drop_negative"
-                | "compact_labels" | "trim" | "functions" | "filefunctions" | "files" | "lines" | "addresses"
-                | "call_tree" | "tags_of_total" | "provenance"
+            "cum"
+                | "flat"
+                | "mean"
+                | "noinlines"
+                | "inuse_space"
+                | "inuse_objects"
+                | "alloc_space"
+                | "alloc_objects"
+                | "contentions"
+                | "total_delay"
+                | "mean_delay"
+                | "normalize"
+                | "relative_percentages"
+                | "drop_negative"
+                | "compact_labels"
+                | "trim"
+                | "functions"
+                | "filefunctions"
+                | "files"
+                | "lines"
+                | "addresses"
+                | "call_tree"
+                | "tags_of_total"
+                | "provenance"
         );
         let value: Option<String> = match value {
             Some(v) => Some(v.to_string()),
@@ -265,9 +284,18 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
 }
 
 /// `--provenance`: the sources merged with a `file` label naming each.
-fn load_with_provenance(inputs: &[Input], bases: &[Input], base: BaseOptions, limits: &Limits) -> Result<crate::model::Profile, load::LoadError> {
+fn load_with_provenance(
+    inputs: &[Input],
+    bases: &[Input],
+    base: BaseOptions,
+    limits: &Limits,
+) -> Result<crate::model::Profile, load::LoadError> {
     let names = load::provenance_names(&inputs.iter().map(|i| i.name).collect::<Vec<_>>());
-    let sources = inputs.iter().zip(names).map(|(i, n)| load::decode_named(i, limits).map(|p| (n, p))).collect::<Result<Vec<_>, _>>()?;
+    let sources = inputs
+        .iter()
+        .zip(names)
+        .map(|(i, n)| load::decode_named(i, limits).map(|p| (n, p)))
+        .collect::<Result<Vec<_>, _>>()?;
     let bases = bases.iter().map(|i| load::decode_named(i, limits)).collect::<Result<Vec<_>, _>>()?;
     load::combine_with_provenance(sources, bases, base)
 }
@@ -352,7 +380,8 @@ fn goroutines_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<V
             files.push(a.clone());
             continue;
         }
-        let mut value = || value.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("--{name} needs a value"));
+        let mut value =
+            || value.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("--{name} needs a value"));
         match name {
             "similarity" => match value().map(|v| goroutines::Similarity::parse(&v).ok_or(v)) {
                 Ok(Ok(s)) => opts.similarity = s,
@@ -369,7 +398,14 @@ fn goroutines_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<V
                 Ok(Ok(_)) | Ok(Err(_)) => return fail(2, "--interval: minutes between the dumps, a positive number"),
                 Err(e) => return fail(2, e),
             },
-            _ => return fail(2, format!("unknown option {a} for goroutines (use --similarity, --fold_background, --base, --interval)")),
+            _ => {
+                return fail(
+                    2,
+                    format!(
+                        "unknown option {a} for goroutines (use --similarity, --fold_background, --base, --interval)"
+                    ),
+                )
+            }
         }
     }
     if files.len() != 1 {

@@ -78,7 +78,11 @@ pub fn combine_decoded(sources: Vec<Profile>, bases: Vec<Profile>, base: BaseOpt
 /// [`combine_decoded`] with provenance: the sources merged with a `file`
 /// label naming each (`--provenance` in the CLI, "label samples by file" in
 /// the page), so tags and tag filters split the merge by source.
-pub fn combine_with_provenance(sources: Vec<(String, Profile)>, bases: Vec<Profile>, base: BaseOptions) -> Result<Profile, LoadError> {
+pub fn combine_with_provenance(
+    sources: Vec<(String, Profile)>,
+    bases: Vec<Profile>,
+    base: BaseOptions,
+) -> Result<Profile, LoadError> {
     if sources.len() < 2 {
         return combine_decoded(sources.into_iter().map(|(_, p)| p).collect(), bases, base);
     }
@@ -92,7 +96,11 @@ pub fn provenance_names(paths: &[&str]) -> Vec<String> {
     let base = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_string();
     let bases: Vec<String> = paths.iter().map(|p| base(p)).collect();
     let unique = bases.iter().enumerate().all(|(i, b)| !bases[..i].contains(b));
-    if unique { bases } else { paths.iter().map(|p| p.to_string()).collect() }
+    if unique {
+        bases
+    } else {
+        paths.iter().map(|p| p.to_string()).collect()
+    }
 }
 
 /// Decode, merge and subtract: the profile a report is made of.

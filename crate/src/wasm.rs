@@ -17,16 +17,16 @@
 use crate::decode::{self, Limits};
 use crate::load::{self, Input};
 use crate::model::Profile;
+use crate::sort::SortRows;
 use crate::view::calltree::{build_call_tree, CallTree};
 use crate::view::details::{self, profile_kind};
 use crate::view::flame::{self, FlameLayout};
-use crate::view::report::{Options, Report, ReportKind};
 use crate::view::peek;
+use crate::view::report::{Options, Report, ReportKind};
 use crate::view::top::{self, Top};
 use crate::view::units;
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
-use crate::sort::SortRows;
 
 #[wasm_bindgen]
 pub struct Session {
@@ -121,7 +121,8 @@ fn details_to_js(d: &details::Details) -> JsValue {
     set(&o, "period_type", pairs(std::slice::from_ref(&d.period_type)).get(0));
     set(&o, "period", d.period as f64);
     set(&o, "comments", strings(&d.comments));
-    for (k, n) in [("samples", d.samples), ("stacks", d.stacks), ("locations", d.locations), ("functions", d.functions)] {
+    for (k, n) in [("samples", d.samples), ("stacks", d.stacks), ("locations", d.locations), ("functions", d.functions)]
+    {
         set(&o, k, n as f64);
     }
     let mappings: Array = d
@@ -130,7 +131,14 @@ fn details_to_js(d: &details::Details) -> JsValue {
         .map(|m| -> JsValue {
             let r = Object::new();
             set(&r, "id", m.id as f64);
-            for (k, v) in [("start", &m.start), ("limit", &m.limit), ("offset", &m.offset), ("file", &m.file), ("build_id", &m.build_id), ("has", &m.has)] {
+            for (k, v) in [
+                ("start", &m.start),
+                ("limit", &m.limit),
+                ("offset", &m.offset),
+                ("file", &m.file),
+                ("build_id", &m.build_id),
+                ("has", &m.has),
+            ] {
                 set(&r, k, JsValue::from_str(v));
             }
             r.into()
@@ -243,7 +251,10 @@ impl Session {
 
     fn merged(&self, ids: &[u32], provenance: bool) -> Result<Profile, JsError> {
         if provenance && ids.len() > 1 {
-            let v = ids.iter().map(|&id| Ok((self.names[id as usize].clone(), self.loaded(id)?.clone()))).collect::<Result<Vec<_>, JsError>>()?;
+            let v = ids
+                .iter()
+                .map(|&id| Ok((self.names[id as usize].clone(), self.loaded(id)?.clone())))
+                .collect::<Result<Vec<_>, JsError>>()?;
             return load::combine_with_provenance(v, Vec::new(), Default::default()).map_err(js_err);
         }
         // One source: what load::combine_decoded does for it, without first copying the profile.
@@ -313,7 +324,15 @@ impl Prepared {
 impl Session {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Session {
-        Session { profiles: Vec::new(), pending: Vec::new(), limits: Limits::default(), source: None, prepared: None, compare: Default::default(), names: Vec::new() }
+        Session {
+            profiles: Vec::new(),
+            pending: Vec::new(),
+            limits: Limits::default(),
+            source: None,
+            prepared: None,
+            compare: Default::default(),
+            names: Vec::new(),
+        }
     }
 
     /// Decodes one file in one call; returns its summary (with the handle `id`).
@@ -376,11 +395,8 @@ impl Session {
 
     /// Step 3: decodes the (inflated) bytes; returns the summary.
     pub fn finish_load(&mut self, pending: u32) -> Result<JsValue, JsError> {
-        let p = self
-            .pending
-            .get_mut(pending as usize)
-            .and_then(|s| s.take())
-            .ok_or_else(|| js_err("no pending load"))?;
+        let p =
+            self.pending.get_mut(pending as usize).and_then(|s| s.take()).ok_or_else(|| js_err("no pending load"))?;
         #[cfg(feature = "test-trap")]
         trap_if_asked(&p.name);
         let prof = decode::decode_uncompressed(&p.bytes, &self.limits).map_err(js_err)?;
@@ -451,13 +467,17 @@ impl Session {
         set(&o, "labels", strings(&t.labels));
         set(&o, "rows", n as u32);
         set(&o, "name", StrCol::from_iter(n, t.rows.iter().map(|r| r.name.as_str())).to_js());
-        let inline: Vec<u8> =
-            t.rows.iter().map(|r| inline_code(&r.inline_label)).collect();
+        let inline: Vec<u8> = t.rows.iter().map(|r| inline_code(&r.inline_label)).collect();
         set(&o, "inline", Uint8Array::from(&inline[..]));
         set(&o, "flat", f64s(t.rows.iter().map(|r| r.flat)));
         set(&o, "cum", f64s(t.rows.iter().map(|r| r.cum)));
-        let (mut ft, mut fp, mut sp, mut ct, mut cp) =
-            (StrCol::with_capacity(n), StrCol::with_capacity(n), StrCol::with_capacity(n), StrCol::with_capacity(n), StrCol::with_capacity(n));
+        let (mut ft, mut fp, mut sp, mut ct, mut cp) = (
+            StrCol::with_capacity(n),
+            StrCol::with_capacity(n),
+            StrCol::with_capacity(n),
+            StrCol::with_capacity(n),
+            StrCol::with_capacity(n),
+        );
         let mut sum = 0i64;
         for r in &t.rows {
             sum = sum.wrapping_add(r.flat);
@@ -520,7 +540,8 @@ impl Session {
         prep.tree(false);
         let t = prep.tree[0].as_ref().unwrap();
         let rpt = &prep.rpt;
-        let frames: Vec<u8> = t.frames.iter().map(|f| re.as_ref().is_some_and(|re| re.is_match(&f.name)) as u8).collect();
+        let frames: Vec<u8> =
+            t.frames.iter().map(|f| re.as_ref().is_some_and(|re| re.is_match(&f.name)) as u8).collect();
         // Parents come before children in node order.
         let mut covered = vec![false; t.len()];
         let mut value = 0i64;
@@ -572,7 +593,8 @@ impl Session {
         let inline: Vec<u8> = kids.iter().map(|&c| t.frame_of(c).inline as u8).collect();
         set(&o, "inline", Uint8Array::from(&inline[..]));
         let has: Vec<u8> = kids.iter().map(|&c| !t.children_of(c).is_empty() as u8).collect();
-        let matched: Vec<u8> = kids.iter().map(|&c| re.as_ref().is_some_and(|re| re.is_match(&t.frame_of(c).name)) as u8).collect();
+        let matched: Vec<u8> =
+            kids.iter().map(|&c| re.as_ref().is_some_and(|re| re.is_match(&t.frame_of(c).name)) as u8).collect();
         set(&o, "matched", Uint8Array::from(&matched[..]));
         set(&o, "has_children", Uint8Array::from(&has[..]));
         set(&o, "total", f64s(kids.iter().map(|&c| t.total[c as usize])));
@@ -938,7 +960,13 @@ impl Session {
 
     /// The comparison of `base` and `target` for `options` (its top table
     /// sorted by flat made), computed once per distinct query.
-    fn compare_prepare(&mut self, base: u32, target: u32, mode: &str, options: JsValue) -> Result<&mut ComparePrepared, JsError> {
+    fn compare_prepare(
+        &mut self,
+        base: u32,
+        target: u32,
+        mode: &str,
+        options: JsValue,
+    ) -> Result<&mut ComparePrepared, JsError> {
         let mut o = parse_options(options)?;
         o.cum = false;
         let key = format!("{base} {target} {mode} {o:?}");
@@ -1011,7 +1039,9 @@ fn diff_top_to_js(c: &ComparePrepared, d: &DiffTop, kind: ProfileKind, time: &Ti
     set(&o, "default_reason", JsValue::from_str(default.reason()));
     set(&o, "mode_reason", JsValue::from_str(c.mode.reason()));
     set(&o, "warnings", strings(&d.warnings));
-    for (k, v) in [("base_total", d.base_total), ("target_total", d.target_total), ("delta_total", d.target_total - d.base_total)] {
+    for (k, v) in
+        [("base_total", d.base_total), ("target_total", d.target_total), ("delta_total", d.target_total - d.base_total)]
+    {
         set(&o, k, v as f64);
         set(&o, &format!("{k}_text"), JsValue::from_str(&rpt.format_value(v)));
     }
@@ -1031,15 +1061,37 @@ fn diff_top_to_js(c: &ComparePrepared, d: &DiffTop, kind: ProfileKind, time: &Ti
     set(&o, "rows", n as u32);
     set(&o, "name", StrCol::from_iter(n, d.rows.iter().map(|r| r.name.as_str())).to_js());
     set(&o, "inline", u8s(d.rows.iter().map(|r| inline_code(&r.inline_label))));
-    set(&o, "presence", u8s(d.rows.iter().map(|r| match r.presence { Presence::Both => 0, Presence::New => 1, Presence::Gone => 2 })));
+    set(
+        &o,
+        "presence",
+        u8s(d.rows.iter().map(|r| match r.presence {
+            Presence::Both => 0,
+            Presence::New => 1,
+            Presence::Gone => 2,
+        })),
+    );
     set(&o, "flat", f64s(d.rows.iter().map(|r| r.flat)));
     set(&o, "cum", f64s(d.rows.iter().map(|r| r.cum)));
     set(&o, "base_flat", f64s(d.rows.iter().map(|r| r.base_flat)));
     set(&o, "base_cum", f64s(d.rows.iter().map(|r| r.base_cum)));
     set(&o, "target_flat", f64s(d.rows.iter().map(|r| r.target_flat)));
     set(&o, "target_cum", f64s(d.rows.iter().map(|r| r.target_cum)));
-    let ratio = |base: i64, delta: i64| if base == 0 { if delta == 0 { 0.0 } else { f64::INFINITY * delta.signum() as f64 } } else { delta as f64 / base.abs() as f64 };
-    set(&o, "flat_change", Float64Array::from(&d.rows.iter().map(|r| ratio(r.base_flat, r.flat)).collect::<Vec<_>>()[..]));
+    let ratio = |base: i64, delta: i64| {
+        if base == 0 {
+            if delta == 0 {
+                0.0
+            } else {
+                f64::INFINITY * delta.signum() as f64
+            }
+        } else {
+            delta as f64 / base.abs() as f64
+        }
+    };
+    set(
+        &o,
+        "flat_change",
+        Float64Array::from(&d.rows.iter().map(|r| ratio(r.base_flat, r.flat)).collect::<Vec<_>>()[..]),
+    );
     set(&o, "cum_change", Float64Array::from(&d.rows.iter().map(|r| ratio(r.base_cum, r.cum)).collect::<Vec<_>>()[..]));
     let col = |f: &dyn Fn(&compare::DiffRow) -> String| {
         let mut c = StrCol::with_capacity(n);
@@ -1070,7 +1122,11 @@ fn diff_top_to_js(c: &ComparePrepared, d: &DiffTop, kind: ProfileKind, time: &Ti
         let fmt = |v: i64| rpt.format_value(v);
         set(&o, "flat_rate_text", col(&|r| compare::rate_text(unit, r.flat as f64 / m, fmt)));
         set(&o, "cum_rate_text", col(&|r| compare::rate_text(unit, r.cum as f64 / m, fmt)));
-        set(&o, "total_rate_text", JsValue::from_str(&compare::rate_text(unit, (d.target_total - d.base_total) as f64 / m, fmt)));
+        set(
+            &o,
+            "total_rate_text",
+            JsValue::from_str(&compare::rate_text(unit, (d.target_total - d.base_total) as f64 / m, fmt)),
+        );
     }
     o
 }
@@ -1119,9 +1175,23 @@ impl Session {
             let o = Object::new();
             set(&o, "kind", JsValue::from_str(kind.as_str()));
             set(&o, "ids", Uint32Array::from(&order.iter().map(|&i| members[i]).collect::<Vec<_>>()[..]));
-            set(&o, "time_text", strings(&order.iter().map(|&i| details::time_text(&t.profiles[i])).collect::<Vec<_>>()));
+            set(
+                &o,
+                "time_text",
+                strings(&order.iter().map(|&i| details::time_text(&t.profiles[i])).collect::<Vec<_>>()),
+            );
             set(&o, "from_file", u8s(order.iter().map(|&i| t.from_file[i] as u8)));
-            set(&o, "ordered_by", JsValue::from_str(if !all_timed { "load order" } else if t.from_file.iter().any(|&f| f) { "the files' dates" } else { "time" }));
+            set(
+                &o,
+                "ordered_by",
+                JsValue::from_str(if !all_timed {
+                    "load order"
+                } else if t.from_file.iter().any(|&f| f) {
+                    "the files' dates"
+                } else {
+                    "time"
+                }),
+            );
             if let Some(n) = &t.note {
                 set(&o, "note", JsValue::from_str(n));
             }
@@ -1146,13 +1216,34 @@ impl Session {
     }
 
     /// The diff top table as `csv` or `markdown` (view/export.rs), cells as the page shows them.
-    pub fn compare_export(&mut self, base: u32, target: u32, mode: &str, options: JsValue, format: &str) -> Result<String, JsError> {
+    pub fn compare_export(
+        &mut self,
+        base: u32,
+        target: u32,
+        mode: &str,
+        options: JsValue,
+        format: &str,
+    ) -> Result<String, JsError> {
         let cum = parse_options(options.clone())?.cum;
         self.compare_top(base, target, mode, options)?;
         let c = self.compare.last.as_ref().unwrap();
         let d = c.top[cum as usize].as_ref().unwrap();
         let rpt = &c.rpt;
-        let headers = ["flat", "flat%", "sum%", "cum", "cum%", "base flat", "target flat", "flat change", "base cum", "target cum", "cum change", "presence", "name"];
+        let headers = [
+            "flat",
+            "flat%",
+            "sum%",
+            "cum",
+            "cum%",
+            "base flat",
+            "target flat",
+            "flat change",
+            "base cum",
+            "target cum",
+            "cum change",
+            "presence",
+            "name",
+        ];
         let mut sum = 0i64;
         let rows: Vec<Vec<String>> = d
             .rows
@@ -1167,7 +1258,12 @@ impl Session {
                     rpt.format_value(r.base_cum),
                     rpt.format_value(r.target_cum),
                     compare::change_text(r.base_cum, r.cum),
-                    match r.presence { Presence::Both => "", Presence::New => "new", Presence::Gone => "gone" }.to_string(),
+                    match r.presence {
+                        Presence::Both => "",
+                        Presence::New => "new",
+                        Presence::Gone => "gone",
+                    }
+                    .to_string(),
                     export::row_name(&r.name, &r.inline_label),
                 ]);
                 row
@@ -1175,7 +1271,11 @@ impl Session {
             .collect();
         match format {
             "csv" => Ok(export::csv(&headers, &rows)),
-            "markdown" => Ok(export::markdown(&headers, &rows, &[true, true, true, true, true, true, true, true, true, true, true, false, false])),
+            "markdown" => Ok(export::markdown(
+                &headers,
+                &rows,
+                &[true, true, true, true, true, true, true, true, true, true, true, false, false],
+            )),
             f => Err(js_err(format!("unknown export format {f:?} (csv or markdown)"))),
         }
     }
@@ -1191,7 +1291,9 @@ impl Session {
             let o = Options { cum, ..c.options.clone() };
             // A new report for the other order; the unit stays the first one's (same nodes).
             let t = self.timed(&[base, target])?;
-            let (d, _) = compare::diff_top_report(&t.profiles[0], &t.profiles[1], self.compare.last.as_ref().unwrap().mode, &o).map_err(js_err)?;
+            let (d, _) =
+                compare::diff_top_report(&t.profiles[0], &t.profiles[1], self.compare.last.as_ref().unwrap().mode, &o)
+                    .map_err(js_err)?;
             drop(t);
             self.compare.last.as_mut().unwrap().top[i] = Some(d);
         }
@@ -1204,7 +1306,15 @@ impl Session {
     /// The differential flame graph: the layout of the merged call trees
     /// (see view/flame.rs `diff_tree`) as in `flame`, plus per box `base`,
     /// `target` and `change` (relative, −1 to +1); `value`/`self` are target − base.
-    pub fn compare_flame(&mut self, base: u32, target: u32, mode: &str, options: JsValue, zoom: u32, min_fraction: f64) -> Result<JsValue, JsError> {
+    pub fn compare_flame(
+        &mut self,
+        base: u32,
+        target: u32,
+        mode: &str,
+        options: JsValue,
+        zoom: u32,
+        min_fraction: f64,
+    ) -> Result<JsValue, JsError> {
         self.compare_prepare(base, target, mode, options)?;
         self.compare_tree()?;
         let c = self.compare.last.as_mut().unwrap();
@@ -1232,7 +1342,14 @@ impl Session {
 
     /// Which rows of the diff top table (sorted as `options.cum` says) have a
     /// name matching `pattern` (pprof's regular expression syntax).
-    pub fn compare_top_match(&mut self, base: u32, target: u32, mode: &str, options: JsValue, pattern: &str) -> Result<Uint8Array, JsError> {
+    pub fn compare_top_match(
+        &mut self,
+        base: u32,
+        target: u32,
+        mode: &str,
+        options: JsValue,
+        pattern: &str,
+    ) -> Result<Uint8Array, JsError> {
         let re = compile(pattern)?;
         let cum = parse_options(options.clone())?.cum;
         self.compare_top(base, target, mode, options)?;
@@ -1243,7 +1360,12 @@ impl Session {
     /// The differential flame graph's search: which frames match `pattern`.
     pub fn compare_flame_search(&mut self, pattern: &str) -> Result<Uint8Array, JsError> {
         let re = compile(pattern)?;
-        let d = self.compare.last.as_ref().and_then(|c| c.tree.as_ref()).ok_or_else(|| js_err("no differential flame graph"))?;
+        let d = self
+            .compare
+            .last
+            .as_ref()
+            .and_then(|c| c.tree.as_ref())
+            .ok_or_else(|| js_err("no differential flame graph"))?;
         Ok(u8s(d.tree.frames.iter().map(|f| re.as_ref().is_some_and(|re| re.is_match(&f.name)) as u8)))
     }
 
@@ -1262,7 +1384,14 @@ impl Session {
 
     /// Stacks present on one side only (function names, root first), at
     /// most `limit` each: `{new: [{frames, value, text}], gone: [...]}`.
-    pub fn compare_stacks(&mut self, base: u32, target: u32, mode: &str, options: JsValue, limit: u32) -> Result<JsValue, JsError> {
+    pub fn compare_stacks(
+        &mut self,
+        base: u32,
+        target: u32,
+        mode: &str,
+        options: JsValue,
+        limit: u32,
+    ) -> Result<JsValue, JsError> {
         let si = parse_options(options.clone())?.sample_index;
         self.compare_prepare(base, target, mode, options)?;
         let t = self.timed(&[base, target])?;
@@ -1289,17 +1418,28 @@ impl Session {
     /// profiles: by goroutine id for two debug=2 dumps, by counts otherwise.
     /// `interval_minutes` NaN: the profiles' times (or the files' dates)
     /// when known, else estimated from the waits. At most `max_rows` rows.
-    pub fn goroutine_compare(&self, base: u32, target: u32, similarity: &str, interval_minutes: f64, max_rows: u32) -> Result<JsValue, JsError> {
-        let sim = goroutines::Similarity::parse(similarity).ok_or_else(|| js_err(format!("unknown similarity {similarity:?}")))?;
+    pub fn goroutine_compare(
+        &self,
+        base: u32,
+        target: u32,
+        similarity: &str,
+        interval_minutes: f64,
+        max_rows: u32,
+    ) -> Result<JsValue, JsError> {
+        let sim = goroutines::Similarity::parse(similarity)
+            .ok_or_else(|| js_err(format!("unknown similarity {similarity:?}")))?;
         let t = self.timed(&[base, target])?;
         let (b, g) = (&*t.profiles[0], &*t.profiles[1]);
         let (mut interval, mut from) = (None, "");
         if interval_minutes.is_finite() && interval_minutes > 0.0 {
             (interval, from) = (Some(interval_minutes), "entered");
         } else if let Some(m) = compare::minutes_between(b, g).filter(|m| *m > 0.0) {
-            (interval, from) = (Some(m), if t.from_file.iter().any(|&f| f) { "the files' dates" } else { "the profiles' times" });
+            (interval, from) =
+                (Some(m), if t.from_file.iter().any(|&f| f) { "the files' dates" } else { "the profiles' times" });
         }
-        let mut d = goroutine_diff::diff(b, g, &goroutine_diff::Options { similarity: sim, interval_minutes: interval }).map_err(js_err)?;
+        let mut d =
+            goroutine_diff::diff(b, g, &goroutine_diff::Options { similarity: sim, interval_minutes: interval })
+                .map_err(js_err)?;
         let rows = d.rows.len();
         d.rows.truncate(max_rows as usize);
         let v = to_js(&d)?;
@@ -1322,7 +1462,10 @@ impl Session {
         let mut order: Vec<usize> = (0..ids.len()).collect();
         if let Some(i) = t.profiles.iter().position(|p| p.time_nanos == 0) {
             let why = t.note.clone().unwrap_or_else(|| "it has no time and its file's date is unknown".into());
-            return Err(js_err(format!("growth needs the time of every snapshot: profile {} has none ({why})", ids[i])));
+            return Err(js_err(format!(
+                "growth needs the time of every snapshot: profile {} has none ({why})",
+                ids[i]
+            )));
         }
         order.sort_rows_by_key(|&i| (t.profiles[i].time_nanos, ids[i]));
         let refs: Vec<&Profile> = order.iter().map(|&i| &*t.profiles[i]).collect();
@@ -1361,16 +1504,36 @@ impl Session {
         }
         set(&out, "value_text", vt.to_js());
         set(&out, "slope", Float64Array::from(&rows.iter().map(|r| r.slope_per_minute).collect::<Vec<_>>()[..]));
-        set(&out, "slope_text", StrCol::from_iter(n, rows.iter().map(|r| compare::rate_text(&g.unit, r.slope_per_minute, fmt)).collect::<Vec<_>>().iter().map(String::as_str)).to_js());
+        set(
+            &out,
+            "slope_text",
+            StrCol::from_iter(
+                n,
+                rows.iter()
+                    .map(|r| compare::rate_text(&g.unit, r.slope_per_minute, fmt))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str),
+            )
+            .to_js(),
+        );
         set(&out, "monotonic", u8s(rows.iter().map(|r| r.monotonic as u8)));
         if !limit.trim().is_empty() {
             match units::parse_limit(limit) {
-                None => set(&out, "limit_error", JsValue::from_str(&format!("{limit:?} is not a limit (e.g. 1GiB, 512MB, 30000)"))),
+                None => set(
+                    &out,
+                    "limit_error",
+                    JsValue::from_str(&format!("{limit:?} is not a limit (e.g. 1GiB, 512MB, 30000)")),
+                ),
                 Some(l) => {
                     set(&out, "limit", l);
                     set(&out, "limit_text", JsValue::from_str(&fmt(l as i64)));
                     match compare::minutes_to_limit(&g, l) {
-                        Some(m) if m == 0.0 => set(&out, "projection", JsValue::from_str("the last snapshot is already at or above the limit")),
+                        Some(m) if m == 0.0 => set(
+                            &out,
+                            "projection",
+                            JsValue::from_str("the last snapshot is already at or above the limit"),
+                        ),
                         Some(m) => {
                             let at = refs[k - 1].time_nanos + (m * 60e9) as i64;
                             set(&out, "minutes_to_limit", m);
@@ -1397,8 +1560,15 @@ impl Session {
     /// The Goroutines view (view/goroutines.rs) of the merge of `ids`:
     /// groups (at most `max_groups`), the background fold with its rules
     /// (`rules_text`), the roll-up by creation site.
-    pub fn goroutines(&self, ids: &[u32], similarity: &str, fold_background: bool, max_groups: u32) -> Result<JsValue, JsError> {
-        let sim = goroutines::Similarity::parse(similarity).ok_or_else(|| js_err(format!("unknown similarity {similarity:?}")))?;
+    pub fn goroutines(
+        &self,
+        ids: &[u32],
+        similarity: &str,
+        fold_background: bool,
+        max_groups: u32,
+    ) -> Result<JsValue, JsError> {
+        let sim = goroutines::Similarity::parse(similarity)
+            .ok_or_else(|| js_err(format!("unknown similarity {similarity:?}")))?;
         let p = self.merged(ids, false)?;
         let mut v = goroutines::build(&p, &goroutines::Options { similarity: sim, fold_background }).map_err(js_err)?;
         let shown = v.groups.len();
@@ -1444,7 +1614,8 @@ impl Session {
         let mut inputs = findings::Inputs::from_profiles(&refs);
         inputs.goroutine_limit = Session::limit(goroutine_limit, &mut errors, "goroutine limit");
         inputs.heap_limit = Session::limit(heap_limit, &mut errors, "memory limit");
-        let id_of = |p: Option<&&Profile>| p.and_then(|p| refs.iter().position(|q| std::ptr::eq(*q, *p)).map(|i| all[i]));
+        let id_of =
+            |p: Option<&&Profile>| p.and_then(|p| refs.iter().position(|q| std::ptr::eq(*q, *p)).map(|i| all[i]));
         let (last_g, last_h) = (id_of(inputs.goroutines.last()), id_of(inputs.heaps.last()));
         let list = findings::run(&inputs);
         #[derive(serde::Serialize)]
@@ -1497,7 +1668,12 @@ fn parse_redact(options: JsValue) -> Result<RedactOptions, JsError> {
     if !options.is_object() {
         return Ok(RedactOptions::default());
     }
-    Ok(RedactOptions { file_paths: flag("file_paths"), function_names: flag("function_names"), label_values: flag("label_values"), mappings: flag("mappings") })
+    Ok(RedactOptions {
+        file_paths: flag("file_paths"),
+        function_names: flag("function_names"),
+        label_values: flag("label_values"),
+        mappings: flag("mappings"),
+    })
 }
 
 #[wasm_bindgen]
@@ -1527,7 +1703,13 @@ impl Session {
     /// minus base in the comparison's mode), filtered as `options` says, as
     /// pprof protobuf bytes; `go tool pprof` reads the base's samples by
     /// their `pprof::base` label, as for its own -diff_base.
-    pub fn compare_export_pprof(&mut self, base: u32, target: u32, mode: &str, options: JsValue) -> Result<Uint8Array, JsError> {
+    pub fn compare_export_pprof(
+        &mut self,
+        base: u32,
+        target: u32,
+        mode: &str,
+        options: JsValue,
+    ) -> Result<Uint8Array, JsError> {
         let c = self.compare_prepare(base, target, mode, options)?;
         let (m, o) = (c.mode, c.options.clone());
         let t = self.timed(&[base, target])?;

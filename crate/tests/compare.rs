@@ -138,7 +138,8 @@ fn new_stacks_of_the_goroutine_leak_hold_the_readloop() {
 
 #[test]
 fn mismatched_kinds_are_refused_clearly() {
-    let e = diff_top(&load("heap_t0.pb.gz"), &load("goroutine_t1.pb.gz"), CompareMode::DiffBase, &Options::default()).unwrap_err();
+    let e = diff_top(&load("heap_t0.pb.gz"), &load("goroutine_t1.pb.gz"), CompareMode::DiffBase, &Options::default())
+        .unwrap_err();
     assert!(e.0.contains("cannot compare a heap profile with a goroutine profile"), "{e}");
     // Heap and allocs are the same Go profile: allowed, with no warning about types.
     assert!(diff_top(&load("heap_t0.pb.gz"), &load("allocs_t1.pb.gz"), CompareMode::Base, &Options::default()).is_ok());
@@ -184,7 +185,11 @@ fn growth_slopes_over_three_snapshots() {
         let slope = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>()
             / xs.iter().map(|x| (x - mx) * (x - mx)).sum::<f64>();
         let row = g.rows.iter().find(|r| r.name == name).unwrap();
-        assert!((row.slope_per_minute - slope).abs() <= 1e-6 * slope.abs().max(1.0), "{name}: {} vs {slope}", row.slope_per_minute);
+        assert!(
+            (row.slope_per_minute - slope).abs() <= 1e-6 * slope.abs().max(1.0),
+            "{name}: {} vs {slope}",
+            row.slope_per_minute
+        );
         assert!(row.monotonic, "{name} grows at every snapshot");
     }
     // The steepest rows come first.

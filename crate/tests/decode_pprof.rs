@@ -3,10 +3,10 @@
 
 mod common;
 use common::*;
-use prost::Message;
 use profdrop::decode::{self, gzip, Limits, Position, Stage};
 use profdrop::model::Profile;
 use profdrop::proto::{self, PbFunction, PbLabel, PbLine, PbLocation, PbProfile, PbSample, PbValueType};
+use prost::Message;
 
 fn go_pb_files() -> Vec<std::path::PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(go_fixtures())
@@ -40,8 +40,12 @@ fn assert_same_as_prost(p: &Profile, m: &PbProfile) {
         want_sorted.sort();
         got_str.sort();
         assert_eq!(got_str, want_sorted, "labels of sample {i}");
-        let want_num: Vec<(&str, i64)> =
-            s.label.iter().filter(|l| l.str == 0 && (l.num != 0 || l.num_unit != 0)).map(|l| (st(l.key), l.num)).collect();
+        let want_num: Vec<(&str, i64)> = s
+            .label
+            .iter()
+            .filter(|l| l.str == 0 && (l.num != 0 || l.num_unit != 0))
+            .map(|l| (st(l.key), l.num))
+            .collect();
         let got_num: Vec<(&str, i64)> = labels.nums.iter().map(|n| (p.str(n.key), n.value)).collect();
         assert_eq!(got_num.len(), want_num.len());
     }
@@ -57,7 +61,10 @@ fn assert_same_as_prost(p: &Profile, m: &PbProfile) {
     }
     assert_eq!(p.functions.len(), m.function.len());
     for (f, pf) in p.functions.iter().zip(&m.function) {
-        assert_eq!((f.id, p.str(f.name), p.str(f.filename), f.start_line), (pf.id, st(pf.name), st(pf.filename), pf.start_line));
+        assert_eq!(
+            (f.id, p.str(f.name), p.str(f.filename), f.start_line),
+            (pf.id, st(pf.name), st(pf.filename), pf.start_line)
+        );
     }
     assert_eq!(p.mappings.len(), m.mapping.len());
     assert_eq!(p.time_nanos, m.time_nanos);
@@ -121,7 +128,11 @@ fn minimal() -> PbProfile {
         string_table: vec!["".into(), "samples".into(), "count".into(), "main".into()],
         sample_type: vec![PbValueType { r#type: 1, unit: 2 }],
         function: vec![PbFunction { id: 1, name: 3, system_name: 3, ..Default::default() }],
-        location: vec![PbLocation { id: 1, line: vec![PbLine { function_id: 1, line: 7, column: 0 }], ..Default::default() }],
+        location: vec![PbLocation {
+            id: 1,
+            line: vec![PbLine { function_id: 1, line: 7, column: 0 }],
+            ..Default::default()
+        }],
         sample: vec![PbSample { location_id: vec![1], value: vec![5], label: vec![] }],
         time_nanos: 1,
         ..Default::default()

@@ -84,10 +84,12 @@ fn check_tree(root: &Path, sub: Option<&str>, verdicts: &BTreeMap<String, Verdic
                 );
                 let traceback = p.source_format == SourceFormat::GoroutineDebug2 && goroutines > 0;
                 if !v.accepted && !traceback {
-                    failures.push(format!("{rel}: pprof rejects it ({}), we decoded it as {:?}", v.error, p.source_format));
+                    failures
+                        .push(format!("{rel}: pprof rejects it ({}), we decoded it as {:?}", v.error, p.source_format));
                 }
                 // `profdrop top` prints a report of every file it decodes.
-                let out = profdrop::cli::run(&["top".to_string(), "--nodecount=5".to_string(), path.display().to_string()]);
+                let out =
+                    profdrop::cli::run(&["top".to_string(), "--nodecount=5".to_string(), path.display().to_string()]);
                 if out.code != 0 || !out.stdout.contains(" total") {
                     failures.push(format!("{rel}: profdrop top failed: {}", out.stderr));
                 }
@@ -98,7 +100,9 @@ fn check_tree(root: &Path, sub: Option<&str>, verdicts: &BTreeMap<String, Verdic
                     failures.push(format!("{rel}: pprof accepts it, we fail: {e}"));
                 }
                 let text = e.to_string();
-                let staged = ["parsing profile: ", "malformed profile: ", "decompressing profile: "].iter().any(|s| text.starts_with(s));
+                let staged = ["parsing profile: ", "malformed profile: ", "decompressing profile: "]
+                    .iter()
+                    .any(|s| text.starts_with(s));
                 if !staged {
                     failures.push(format!("{rel}: the error names no stage: {text}"));
                 }
@@ -124,7 +128,9 @@ fn every_external_fixture_decodes_as_pprof_allows() {
     eprintln!("{files} files, {decoded} decoded");
     assert!(files >= 250, "only {files} files found");
     // Every listed file of this tree exists.
-    for rel in verdicts.keys().filter(|k| !k.starts_with("grafana-pyroscope/") && !k.starts_with("DataDog-go-profiler-notes/")) {
+    for rel in
+        verdicts.keys().filter(|k| !k.starts_with("grafana-pyroscope/") && !k.starts_with("DataDog-go-profiler-notes/"))
+    {
         assert!(root.join(rel).exists(), "{rel} is listed but missing");
     }
     assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));

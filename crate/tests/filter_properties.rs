@@ -66,7 +66,9 @@ fn samples(p: &Profile) -> Vec<(Vec<Vec<String>>, Vec<i64>)> {
             let frames = p
                 .sample_stack(i)
                 .iter()
-                .map(|&l| p.location(l).lines.iter().map(|ln| p.str(p.function(ln.function).name).to_string()).collect())
+                .map(|&l| {
+                    p.location(l).lines.iter().map(|ln| p.str(p.function(ln.function).name).to_string()).collect()
+                })
                 .collect();
             (frames, p.sample_values(i).to_vec())
         })
@@ -93,9 +95,8 @@ fn focus_everything_changes_nothing() {
             };
             let plain = text(&Options::default());
             let focused = text(&Options { focus: ".*".into(), ..Default::default() });
-            let without = focused
-                .replace("Active filters:\n   focus=.*\n", "")
-                .replace("Active filters:\\l   focus=.*\\l", "");
+            let without =
+                focused.replace("Active filters:\n   focus=.*\n", "").replace("Active filters:\\l   focus=.*\\l", "");
             assert_ne!(focused, plain, "{name} {kind:?}: the filter is named");
             assert_eq!(without, plain, "{name} {kind:?}");
         }

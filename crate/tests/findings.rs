@@ -42,14 +42,8 @@ fn rule_one_comes_first_on_the_leak_fixtures_with_exact_evidence() {
     let g1 = load("goroutine_t1.pb.gz");
     let h0 = load("heap_t0.pb.gz");
     let h1 = load("heap_t1.pb.gz");
-    let combos: Vec<Vec<&Profile>> = vec![
-        vec![&g0],
-        vec![&g1],
-        vec![&g0, &g1],
-        vec![&g1, &h1],
-        vec![&g0, &g1, &h0, &h1],
-        vec![&h1, &g1, &g0, &h0],
-    ];
+    let combos: Vec<Vec<&Profile>> =
+        vec![vec![&g0], vec![&g1], vec![&g0, &g1], vec![&g1, &h1], vec![&g0, &g1, &h0, &h1], vec![&h1, &g1, &g0, &h0]];
     for combo in combos {
         let f = run(&combo);
         assert!(!f.is_empty());
@@ -78,7 +72,9 @@ fn rule_one_comes_first_on_the_leak_fixtures_with_exact_evidence() {
                 let names: Vec<&str> = last
                     .sample_stack(i)
                     .iter()
-                    .flat_map(|&loc| last.location(loc).lines.iter().map(|ln| last.str(last.function(ln.function).name)))
+                    .flat_map(|&loc| {
+                        last.location(loc).lines.iter().map(|ln| last.str(last.function(ln.function).name))
+                    })
                     .collect();
                 if (names.contains(&RL) || names.contains(&WL))
                     && l.strs.iter().any(|&(k, v)| last.str(k) == "route" && last.str(v) == "inventory")
@@ -173,9 +169,16 @@ fn fired(f: &[Finding], rule: &str) -> bool {
     f.iter().any(|x| x.rule == rule)
 }
 
-const CHAN: &[&str] = &["runtime.gopark", "runtime.chansend", "runtime.chansend1", "example.com/app.(*Pool).produce", "example.com/app.main"];
+const CHAN: &[&str] = &[
+    "runtime.gopark",
+    "runtime.chansend",
+    "runtime.chansend1",
+    "example.com/app.(*Pool).produce",
+    "example.com/app.main",
+];
 const CHAN_STD: &[&str] = &["runtime.gopark", "runtime.chanrecv", "runtime.chanrecv1", "os/signal.loop"];
-const LOCK: &[&str] = &["runtime.gopark", "sync.runtime_SemacquireMutex", "sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock", "main.handler"];
+const LOCK: &[&str] =
+    &["runtime.gopark", "sync.runtime_SemacquireMutex", "sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock", "main.handler"];
 const BODY: &[&str] = &["runtime.gopark", "runtime.selectgo", RL];
 const IDLE: &[&str] = &["runtime.gopark", "runtime.netpollblock", "bufio.(*Reader).Peek", RL];
 
@@ -183,7 +186,10 @@ const IDLE: &[&str] = &["runtime.gopark", "runtime.netpollblock", "bufio.(*Reade
 fn rule_body_not_closed() {
     let yes = goroutines(&[(80, BODY), (80, &["runtime.gopark", "runtime.selectgo", WL])], 0);
     assert!(fired(&run(&[&yes]), findings::BODY_NOT_CLOSED.id));
-    assert!(!fired(&run(&[&yes]), findings::NEW_TRANSPORT_PER_REQUEST.id), "busy-body readLoops are not idle connections");
+    assert!(
+        !fired(&run(&[&yes]), findings::NEW_TRANSPORT_PER_REQUEST.id),
+        "busy-body readLoops are not idle connections"
+    );
     let idle = goroutines(&[(80, IDLE), (80, &["runtime.gopark", "runtime.selectgo", WL])], 0);
     assert!(!fired(&run(&[&idle]), findings::BODY_NOT_CLOSED.id));
     assert!(fired(&run(&[&idle]), findings::NEW_TRANSPORT_PER_REQUEST.id));
@@ -305,14 +311,24 @@ fn rule_one_comes_first_on_text_forms() {
         let f = run(&refs);
         assert_eq!(f[0].rule, findings::NEW_TRANSPORT_PER_REQUEST.id, "{combo:?}\n{}", findings::render_text(&f));
         // Text dumps have no time: then the latest goroutine snapshot is the last one given.
-        let gs: Vec<&Profile> = ps.iter().zip(&combo).filter(|(_, n)| n.starts_with("goroutine")).map(|(p, _)| p).collect();
-        let last = if gs.iter().all(|p| p.time_nanos != 0) { *gs.iter().max_by_key(|p| p.time_nanos).unwrap() } else { *gs.last().unwrap() };
+        let gs: Vec<&Profile> =
+            ps.iter().zip(&combo).filter(|(_, n)| n.starts_with("goroutine")).map(|(p, _)| p).collect();
+        let last = if gs.iter().all(|p| p.time_nanos != 0) {
+            *gs.iter().max_by_key(|p| p.time_nanos).unwrap()
+        } else {
+            *gs.last().unwrap()
+        };
         let read = value_with_frame(last, 0, |n| n.contains(&RL));
         assert_eq!(f[0].value("readloop_goroutines"), Some(read as f64), "{combo:?}");
         assert!(!fired(&f, findings::BLOCKED_ON_CHANNEL.id) && !fired(&f, findings::LOCK_PILEUP.id), "{combo:?}");
-        if combo.iter().any(|n| n.ends_with("debug2.txt")) && combo.iter().filter(|n| n.starts_with("goroutine")).count() == 1 {
+        if combo.iter().any(|n| n.ends_with("debug2.txt"))
+            && combo.iter().filter(|n| n.starts_with("goroutine")).count() == 1
+        {
             // debug=2 knows the creator of every goroutine.
-            assert_eq!(f[0].value("created_by_dialconn"), Some((read + value_with_frame(last, 0, |n| n.contains(&WL))) as f64));
+            assert_eq!(
+                f[0].value("created_by_dialconn"),
+                Some((read + value_with_frame(last, 0, |n| n.contains(&WL))) as f64)
+            );
         }
     }
 }
@@ -336,5 +352,9 @@ fn rules_three_and_four_fire_on_panicparse_dumps() {
     // A dump with no blocked user goroutine fires neither.
     let p = panicparse("simple.txt");
     let f = run(&[&p]);
-    assert!(!fired(&f, findings::BLOCKED_ON_CHANNEL.id) && !fired(&f, findings::LOCK_PILEUP.id), "{}", findings::render_text(&f));
+    assert!(
+        !fired(&f, findings::BLOCKED_ON_CHANNEL.id) && !fired(&f, findings::LOCK_PILEUP.id),
+        "{}",
+        findings::render_text(&f)
+    );
 }

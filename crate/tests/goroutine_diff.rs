@@ -122,7 +122,10 @@ fn read_and_write_loops_survivors_new_and_gone_by_id() {
                 _ => false,
             })
             .count() as i64;
-        assert!(survived > 100 && new > 1000 && kept > 100, "{f}: the fixture has survivors and new goroutines ({survived}, {new}, {kept})");
+        assert!(
+            survived > 100 && new > 1000 && kept > 100,
+            "{f}: the fixture has survivors and new goroutines ({survived}, {new}, {kept})"
+        );
         let (base, target, s, n, g, moved_out, k) = rows_with(&given, f);
         assert_eq!((base, target), (before.len() as i64, after.len() as i64), "{f}");
         assert_eq!((s, n, g), (survived, new, gone), "{f}: survived, new, gone");
@@ -163,7 +166,8 @@ fn check_row_sums(d: &GoroutineDiff) {
 #[test]
 fn a_dump_diffed_with_itself_has_only_survivors() {
     let (p0, p1) = pair();
-    let panicparse = fixtures().join("external/maruel-panicparse/generated-go1.19.8-linux-amd64/goroutine_dedupe_pointers.txt");
+    let panicparse =
+        fixtures().join("external/maruel-panicparse/generated-go1.19.8-linux-amd64/goroutine_dedupe_pointers.txt");
     for p in [&p0, &p1, &load(&panicparse)] {
         for sim in [Similarity::Exact, Similarity::Pointers, Similarity::Args] {
             let d = diff(p, p, &Options { similarity: sim, interval_minutes: None }).unwrap();
@@ -200,7 +204,8 @@ fn swapping_base_and_target() {
     let deltas = |d: &GoroutineDiff, sign: i64| {
         let mut m: BTreeMap<String, i64> = BTreeMap::new();
         for r in &d.rows {
-            let frames: Vec<(&str, &str, i64)> = r.group.frames.iter().map(|f| (f.function.as_str(), f.file.as_str(), f.line)).collect();
+            let frames: Vec<(&str, &str, i64)> =
+                r.group.frames.iter().map(|f| (f.function.as_str(), f.file.as_str(), f.line)).collect();
             *m.entry(format!("{frames:?}{:?}", r.group.created_by)).or_insert(0) += sign * r.delta;
         }
         m
@@ -221,7 +226,11 @@ fn count_based_diff_of_binary_profiles() {
     // Goroutines whose stack holds readLoop, summed from the samples directly.
     let with = |p: &Profile, f: &str| -> i64 {
         (0..p.samples.len())
-            .filter(|&i| p.sample_stack(i).iter().any(|&l| p.location(l).lines.iter().any(|ln| p.str(p.function(ln.function).name) == f)))
+            .filter(|&i| {
+                p.sample_stack(i)
+                    .iter()
+                    .any(|&l| p.location(l).lines.iter().any(|ln| p.str(p.function(ln.function).name) == f))
+            })
             .map(|i| p.sample_values(i)[0])
             .sum()
     };
@@ -268,13 +277,25 @@ fn mixed_inputs() {
 fn the_cli_prints_the_diff() {
     let dir = go_fixtures();
     let f = |n: &str| dir.join(n).to_string_lossy().into_owned();
-    let args: Vec<String> = vec!["goroutines".into(), format!("--base={}", f("goroutine_t0.debug2.txt")), "--interval=1.5".into(), f("goroutine_t1.debug2.txt")];
+    let args: Vec<String> = vec![
+        "goroutines".into(),
+        format!("--base={}", f("goroutine_t0.debug2.txt")),
+        "--interval=1.5".into(),
+        f("goroutine_t1.debug2.txt"),
+    ];
     let o = profdrop::cli::run(&args);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let (p0, p1) = pair();
     let d = diff(&p0, &p1, &Options { similarity: Similarity::Pointers, interval_minutes: Some(1.5) }).unwrap();
     let t = d.totals.unwrap();
-    assert!(o.stdout.contains(&format!("Survived {} (stayed on their stack {}, moved {}), new {}, gone {}", t.survived, t.stayed, t.moved_in, t.new, t.gone)), "{}", o.stdout);
+    assert!(
+        o.stdout.contains(&format!(
+            "Survived {} (stayed on their stack {}, moved {}), new {}, gone {}",
+            t.survived, t.stayed, t.moved_in, t.new, t.gone
+        )),
+        "{}",
+        o.stdout
+    );
     assert!(o.stdout.contains("Interval: 1.5 minutes (given)"));
     assert_eq!(o.stdout.lines().filter(|l| l.contains(" #")).count(), d.rows.len());
 }

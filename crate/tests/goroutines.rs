@@ -121,7 +121,8 @@ fn states_derived_from_runtime_frames_match_the_dump() {
     let dir = go_fixtures();
     let dump = view(&load(&dir.join("goroutine_t1.debug2.txt")), Similarity::Args);
     let bin = view(&load(&dir.join("goroutine_t1.pb.gz")), Similarity::Args);
-    let printed: BTreeMap<Vec<String>, String> = dump.groups.iter().map(|g| (key_of(g), g.states[0].state.clone())).collect();
+    let printed: BTreeMap<Vec<String>, String> =
+        dump.groups.iter().map(|g| (key_of(g), g.states[0].state.clone())).collect();
     let mut compared = 0;
     for g in bin.groups.iter().filter(|g| g.share >= 0.01) {
         assert_eq!(g.states.len(), 1, "one derived state per stack");
@@ -134,7 +135,8 @@ fn states_derived_from_runtime_frames_match_the_dump() {
 #[test]
 fn merged_dumps_keep_their_states() {
     // Two dumps merged lose their per-goroutine table; the state label still gives the states.
-    let (a, b) = (load(&go_fixtures().join("goroutine_t0.debug2.txt")), load(&go_fixtures().join("goroutine_t1.debug2.txt")));
+    let (a, b) =
+        (load(&go_fixtures().join("goroutine_t0.debug2.txt")), load(&go_fixtures().join("goroutine_t1.debug2.txt")));
     let m = profdrop::transform::merge::merge(&[&a, &b]).unwrap();
     assert!(m.goroutines.is_none());
     let v = view(&m, Similarity::Pointers);
@@ -148,9 +150,17 @@ fn merged_dumps_keep_their_states() {
 #[test]
 fn labels_of_binary_profiles_are_listed_with_counts() {
     let v = view(&load(&go_fixtures().join("goroutine_t1.pb.gz")), Similarity::Pointers);
-    let read = v.groups.iter().find(|g| g.frames.iter().any(|f| f.function == "net/http.(*persistConn).readLoop") && g.count > 100).unwrap();
-    let labels: Vec<(String, String, i64)> = read.labels.iter().map(|l| (l.key.clone(), l.value.clone(), l.count)).collect();
-    assert_eq!(labels, vec![("route".into(), "inventory".into(), 1682), ("route".into(), "inventory-pooled".into(), 8)]);
+    let read = v
+        .groups
+        .iter()
+        .find(|g| g.frames.iter().any(|f| f.function == "net/http.(*persistConn).readLoop") && g.count > 100)
+        .unwrap();
+    let labels: Vec<(String, String, i64)> =
+        read.labels.iter().map(|l| (l.key.clone(), l.value.clone(), l.count)).collect();
+    assert_eq!(
+        labels,
+        vec![("route".into(), "inventory".into(), 1682), ("route".into(), "inventory-pooled".into(), 8)]
+    );
     assert_eq!(read.states[0].state, "IO wait");
     assert_eq!(read.first_user_frame, None);
     assert_eq!(read.entry.as_deref(), Some("net/http.(*persistConn).readLoop"));
@@ -241,7 +251,8 @@ fn panicparse_buckets_at_the_matching_similarity() {
         };
         let v = view(&load(&dir.join(case["input_file"].as_str().unwrap())), sim);
         let want = case["want_buckets"].as_array().unwrap();
-        let want_ids: Vec<Vec<u64>> = want.iter().map(|b| b["IDs"].as_array().unwrap().iter().map(|i| i.as_u64().unwrap()).collect()).collect();
+        let want_ids: Vec<Vec<u64>> =
+            want.iter().map(|b| b["IDs"].as_array().unwrap().iter().map(|i| i.as_u64().unwrap()).collect()).collect();
         let mut got_ids: Vec<Vec<u64>> = v.groups.iter().map(|g| g.ids.clone()).collect();
         let mut sorted_want = want_ids.clone();
         got_ids.sort();
@@ -271,7 +282,12 @@ fn panicparse_buckets_at_the_matching_similarity() {
             for (f, c) in g.frames.iter().zip(calls) {
                 assert_eq!(f.function, json_func(c));
                 assert_eq!(f.line, c["Line"].as_i64().unwrap());
-                assert_eq!(panicparse_notation(f.args.as_deref().unwrap()), json_args(&c["Args"]), "{name} {ids:?}: arguments of {}", f.function);
+                assert_eq!(
+                    panicparse_notation(f.args.as_deref().unwrap()),
+                    json_args(&c["Args"]),
+                    "{name} {ids:?}: arguments of {}",
+                    f.function
+                );
             }
         }
     }
@@ -309,12 +325,14 @@ const WRITE_LOOP: &str = "net/http.(*persistConn).writeLoop";
 
 #[test]
 fn background_fold_hides_the_accept_loop_and_none_of_the_leak() {
-    for file in ["goroutine_t1.debug2.txt", "goroutine_t1.pb.gz", "goroutine_t1.debug1.txt", "goroutine_t0.debug2.txt"] {
+    for file in ["goroutine_t1.debug2.txt", "goroutine_t1.pb.gz", "goroutine_t1.debug1.txt", "goroutine_t0.debug2.txt"]
+    {
         let p = load(&go_fixtures().join(file));
         let open = goroutines::build(&p, &Options::default()).unwrap();
         let folded = goroutines::build(&p, &Options { fold_background: true, ..Options::default() }).unwrap();
         let bg = folded.background.as_ref().unwrap_or_else(|| panic!("{file}: nothing folded"));
-        let accept = |g: &GoroutineGroup| has_frame(g, "net/http.(*Server).Serve") && has_frame(g, "internal/poll.(*FD).Accept");
+        let accept =
+            |g: &GoroutineGroup| has_frame(g, "net/http.(*Server).Serve") && has_frame(g, "internal/poll.(*FD).Accept");
         // Both servers' accept loops are folded, none is left visible.
         assert_eq!(bg.groups.iter().filter(|g| accept(g)).map(|g| g.count).sum::<i64>(), 2, "{file}");
         assert!(!folded.groups.iter().any(accept), "{file}");
@@ -362,7 +380,10 @@ fn check_not_merged(v: &GoroutinesView) -> usize {
                 assert_eq!(format!("{}:{}", f.file, f.line), nm.this);
             }
             "args" => assert_eq!(g.frames[nm.frame.unwrap()].args.as_deref(), Some(nm.this.as_str())),
-            "depth" => assert_eq!((g.frames.len().to_string(), o.frames.len().to_string()), (nm.this.clone(), nm.other.clone())),
+            "depth" => assert_eq!(
+                (g.frames.len().to_string(), o.frames.len().to_string()),
+                (nm.this.clone(), nm.other.clone())
+            ),
             "created_by" => assert_ne!(g.created_by, o.created_by),
             "frames_elided" => assert_ne!(g.frames_elided, o.frames_elided),
             "stack_unavailable" => assert_ne!(g.stack_unavailable, o.stack_unavailable),
@@ -379,16 +400,26 @@ fn groups_say_why_they_did_not_merge() {
     let v = view(&load(&bucket.join("TestAggregateNotAggressive.txt")), Similarity::Exact);
     assert_eq!(v.groups.len(), 2);
     let nm = v.groups[0].not_merged.as_ref().unwrap();
-    assert_eq!((nm.field, nm.frame, nm.this.as_str(), nm.other.as_str()), ("args", Some(0), "{0x11000000, 2}, 3", "{0x21000000, 2}, 3"));
+    assert_eq!(
+        (nm.field, nm.frame, nm.this.as_str(), nm.other.as_str()),
+        ("args", Some(0), "{0x11000000, 2}, 3", "{0x21000000, 2}, 3")
+    );
     assert_eq!(check_not_merged(&v), 2);
     // 11 and 55 differ in a small value; 52 lacks a frame and has another creator.
     let v = view(&load(&bucket.join("TestAggregateDeadlockPanic.txt")), Similarity::Pointers);
     let of = |id: u64| v.groups.iter().find(|g| g.ids == [id]).unwrap().not_merged.clone().unwrap();
-    assert_eq!((of(11).field, of(11).frame, of(11).this.as_str(), of(11).other.as_str()), ("args", Some(1), "0x3", "0x1"));
+    assert_eq!(
+        (of(11).field, of(11).frame, of(11).this.as_str(), of(11).other.as_str()),
+        ("args", Some(1), "0x3", "0x1")
+    );
     assert_eq!(of(52).field, "depth");
     assert_eq!(check_not_merged(&v), 3);
     // Real dumps and profiles: every reason holds; most groups have one.
-    for (file, sim) in [("goroutine_t1.debug2.txt", Similarity::Exact), ("goroutine_t1.debug2.txt", Similarity::Pointers), ("goroutine_t1.pb.gz", Similarity::Pointers)] {
+    for (file, sim) in [
+        ("goroutine_t1.debug2.txt", Similarity::Exact),
+        ("goroutine_t1.debug2.txt", Similarity::Pointers),
+        ("goroutine_t1.pb.gz", Similarity::Pointers),
+    ] {
         let v = view(&load(&go_fixtures().join(file)), sim);
         let n = check_not_merged(&v);
         assert!(n * 2 >= v.groups.len(), "{file} {sim:?}: {n} of {}", v.groups.len());
@@ -400,7 +431,13 @@ fn similarity_levels_nest() {
     // Looser levels only merge: fewer groups, same total, and each exact group inside one looser group.
     let p = load(&go_fixtures().join("goroutine_t1.debug2.txt"));
     let (e, ptr, a) = (view(&p, Similarity::Exact), view(&p, Similarity::Pointers), view(&p, Similarity::Args));
-    assert!(e.groups.len() > ptr.groups.len() && ptr.groups.len() >= a.groups.len(), "{} {} {}", e.groups.len(), ptr.groups.len(), a.groups.len());
+    assert!(
+        e.groups.len() > ptr.groups.len() && ptr.groups.len() >= a.groups.len(),
+        "{} {} {}",
+        e.groups.len(),
+        ptr.groups.len(),
+        a.groups.len()
+    );
     for (fine, coarse) in [(&e, &ptr), (&ptr, &a)] {
         assert_eq!(fine.total, coarse.total);
         for g in &fine.groups {
@@ -439,7 +476,11 @@ fn the_cli_prints_the_view() {
     let o = run(&["goroutines", "--similarity=exact", &f]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v = view(&load(&dir.join("goroutine_t1.debug2.txt")), Similarity::Exact);
-    assert!(o.stdout.starts_with(&format!("5089 goroutines in {} groups (similarity exact", v.group_count)), "{}", &o.stdout[..200]);
+    assert!(
+        o.stdout.starts_with(&format!("5089 goroutines in {} groups (similarity exact", v.group_count)),
+        "{}",
+        &o.stdout[..200]
+    );
     let o = run(&["goroutines", "--fold_background", &f]);
     assert!(o.stdout.contains("Expected background: "), "{}", o.stdout);
     assert!(o.stdout.contains("rule http-accept-loop"));

@@ -30,7 +30,10 @@ fn extra_reference_outputs_match() {
         if code != "0" {
             let key = want_err.trim_end().split(": error parsing regexp").next().unwrap();
             if out.code == 0 || !out.stdout.is_empty() || !out.stderr.contains(key) {
-                failures.push(format!("{command}: pprof failed with {want_err:?}; profdrop: exit {} {:?}", out.code, out.stderr));
+                failures.push(format!(
+                    "{command}: pprof failed with {want_err:?}; profdrop: exit {} {:?}",
+                    out.code, out.stderr
+                ));
             }
             continue;
         }

@@ -18,8 +18,14 @@ const NOT_HERE: &[(&str, &str)] = &[];
 
 /// stderr of the references that was not empty (tests/fixtures/go/README.md).
 const STDERR: &[(&str, &str)] = &[
-    ("heap_t1.pb.gz.pprof_top_nodefraction=0_tagfocus=bytes=4kb_.txt", "tagfocus:Interpreted '4kb:' as range, not regexp\n"),
-    ("heap_t1.pb.gz.pprof_top_nodefraction=0_tagfocus=bytes=_1kb.txt", "tagfocus:Interpreted ':1kb' as range, not regexp\n"),
+    (
+        "heap_t1.pb.gz.pprof_top_nodefraction=0_tagfocus=bytes=4kb_.txt",
+        "tagfocus:Interpreted '4kb:' as range, not regexp\n",
+    ),
+    (
+        "heap_t1.pb.gz.pprof_top_nodefraction=0_tagfocus=bytes=_1kb.txt",
+        "tagfocus:Interpreted ':1kb' as range, not regexp\n",
+    ),
 ];
 
 #[test]
@@ -71,7 +77,8 @@ fn dot_nodes_describe_the_dot_text() {
     let o = profdrop::view::report::Options { nodecount: Some(20), ..Default::default() };
     let mut r = profdrop::view::report::Report::new(&p, profdrop::view::report::ReportKind::Dot, &o).unwrap();
     let g = profdrop::view::dot::build_dot(&mut r);
-    let node_lines: Vec<&str> = g.dot.lines().filter(|l| l.starts_with('N') && !l.contains(" -> ") && l.contains(" [label=\"")).collect();
+    let node_lines: Vec<&str> =
+        g.dot.lines().filter(|l| l.starts_with('N') && !l.contains(" -> ") && l.contains(" [label=\"")).collect();
     assert_eq!(node_lines.len(), g.nodes.len());
     assert!(g.nodes.len() >= 10);
     for (line, n) in node_lines.iter().zip(&g.nodes) {

@@ -49,7 +49,12 @@ fn every_report_runs_on_every_decodable_fixture() {
             args.push(path.clone());
             let out = profdrop::cli::run(&args);
             ran += 1;
-            assert!(out.code == 0 || (out.code == 1 && !out.stderr.is_empty()), "{args:?}: exit {} {}", out.code, out.stderr);
+            assert!(
+                out.code == 0 || (out.code == 1 && !out.stderr.is_empty()),
+                "{args:?}: exit {} {}",
+                out.code,
+                out.stderr
+            );
         }
     }
     eprintln!("{ran} report runs over {decoded} decodable fixtures of {}", all.len());

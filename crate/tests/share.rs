@@ -33,7 +33,14 @@ fn redacted_profiles_hold_no_original_path_label_or_user_name() {
         let p = load(name);
         let r = redact(&p, &all).unwrap();
         let bytes = proto::encode(&r);
-        for secret in ["/srv/leakdemo", "/usr/lib/go-1.19", "leakdemo", "inventory", "main.fetchInventory", "main.newUpstreamClient"] {
+        for secret in [
+            "/srv/leakdemo",
+            "/usr/lib/go-1.19",
+            "leakdemo",
+            "inventory",
+            "main.fetchInventory",
+            "main.newUpstreamClient",
+        ] {
             assert!(!contains(&bytes, secret), "{name}: {secret:?} survived redaction");
         }
         // Standard-library names stay readable; the numbers do not change.
@@ -62,7 +69,11 @@ fn redaction_hashes_are_stable_and_partial_options_keep_the_rest() {
 #[test]
 fn merged_with_provenance_splits_back_by_file() {
     let (t0, t1) = (load("goroutine_t0.pb.gz"), load("goroutine_t1.pb.gz"));
-    let m = merge_with_provenance(vec![("goroutine_t0.pb.gz".into(), t0.clone()), ("goroutine_t1.pb.gz".into(), t1.clone())]).unwrap();
+    let m = merge_with_provenance(vec![
+        ("goroutine_t0.pb.gz".into(), t0.clone()),
+        ("goroutine_t1.pb.gz".into(), t1.clone()),
+    ])
+    .unwrap();
     let total = |p: &Profile| (0..p.samples.len()).map(|i| p.sample_values(i)[0]).sum::<i64>();
     let by_file = |f: &str| {
         (0..m.samples.len())
@@ -112,7 +123,12 @@ fn cli_provenance_tags_show_each_files_total_and_tagfocus_gives_back_each_files_
     // " file: Total N" then one line per file with the weight of its samples
     let file_at = tags.lines().position(|l| l.trim_start().starts_with("file: Total")).expect("a file label");
     let weight = |name: &str| -> i64 {
-        let line = tags.lines().skip(file_at + 1).take(2).find(|l| l.ends_with(&format!(": {name}"))).unwrap_or_else(|| panic!("{name} in\n{tags}"));
+        let line = tags
+            .lines()
+            .skip(file_at + 1)
+            .take(2)
+            .find(|l| l.ends_with(&format!(": {name}")))
+            .unwrap_or_else(|| panic!("{name} in\n{tags}"));
         line.split_whitespace().next().unwrap().parse::<f64>().unwrap() as i64
     };
     assert_eq!(weight(a), sample_sum(&load(a)));
@@ -140,16 +156,25 @@ fn provenance_names_are_base_names_unless_two_files_share_one() {
 fn a_filtered_profile_written_as_pprof_prints_the_reports_numbers() {
     use profdrop::view::export::filtered_profile;
     let p = load("heap_t1.pb.gz");
-    let o = Options { sample_index: "alloc_space".into(), focus: "net/http".into(), nodefraction: 0.0, ..Options::default() };
+    let o = Options {
+        sample_index: "alloc_space".into(),
+        focus: "net/http".into(),
+        nodefraction: 0.0,
+        ..Options::default()
+    };
     let written = proto::encode_gzip(&filtered_profile(&p, &o).unwrap());
-    let page = cli(&["top", "--sample_index=alloc_space", "--focus=net/http", "--nodefraction=0", "heap_t1.pb.gz"], &[]);
+    let page =
+        cli(&["top", "--sample_index=alloc_space", "--focus=net/http", "--nodefraction=0", "heap_t1.pb.gz"], &[]);
     let back = cli(&["top", "--nodefraction=0", "focused.pb.gz"], &[("focused.pb.gz", written.clone())]);
     assert!(back.contains("Type: alloc_space"), "the shown sample type is the default:\n{back}");
     assert!(rows(&page).len() > 5);
     assert_eq!(rows(&back), rows(&page));
     // before the granularity: lines survive, so --lines reads the same as the original's
     let lines = cli(&["top", "--lines", "--nodefraction=0", "focused.pb.gz"], &[("focused.pb.gz", written)]);
-    let orig = cli(&["top", "--lines", "--sample_index=alloc_space", "--focus=net/http", "--nodefraction=0", "heap_t1.pb.gz"], &[]);
+    let orig = cli(
+        &["top", "--lines", "--sample_index=alloc_space", "--focus=net/http", "--nodefraction=0", "heap_t1.pb.gz"],
+        &[],
+    );
     assert_eq!(rows(&lines), rows(&orig));
 }
 
@@ -163,7 +188,8 @@ fn a_diff_profile_written_as_pprof_prints_the_diffs_numbers() {
     let back = cli(&["top", "diff.pb.gz"], &[("diff.pb.gz", written)]);
     let want = cli(&["top", "--diff_base=heap_t0.pb.gz", "heap_t1.pb.gz"], &[]);
     // the same rows and percentages: the base's samples keep their pprof::base label
-    let table = |s: &str| s.lines().skip_while(|l| !l.trim_start().starts_with("flat  flat%")).collect::<Vec<_>>().join("\n");
+    let table =
+        |s: &str| s.lines().skip_while(|l| !l.trim_start().starts_with("flat  flat%")).collect::<Vec<_>>().join("\n");
     assert!(rows(&want).len() > 3);
     assert_eq!(table(&back), table(&want));
 }

@@ -89,7 +89,11 @@ fn goroutine_formats(name: &str, binary: &Path, debug1: &Path, debug2: &Path, fa
     }
     let n2 = d2.goroutines.as_ref().unwrap().goroutines.len();
     if n2 != header_count(debug2) || total(&d2, 0) != n2 as i64 {
-        failures.push(format!("{name}: debug=2 has {n2} goroutines (total {}), {} headers", total(&d2, 0), header_count(debug2)));
+        failures.push(format!(
+            "{name}: debug=2 has {n2} goroutines (total {}), {} headers",
+            total(&d2, 0),
+            header_count(debug2)
+        ));
     }
     for (what, p) in [("debug=1", &d1), ("debug=2", &d2)] {
         if !p.warnings.is_empty() {
@@ -120,7 +124,8 @@ fn goroutine_text_agrees_with_the_binary_profile() {
 
 /// Header labels of `profdrop top`: what pprof prints as "of X total".
 fn printed_total(p: &Profile, index: &str) -> String {
-    let o = profdrop::view::report::Options { sample_index: index.to_string(), nodecount: Some(1), ..Default::default() };
+    let o =
+        profdrop::view::report::Options { sample_index: index.to_string(), nodecount: Some(1), ..Default::default() };
     let mut r = profdrop::view::report::Report::new(p, profdrop::view::report::ReportKind::Top, &o).unwrap();
     r.utc = true;
     let text = profdrop::view::top::render_text(&mut r);
@@ -165,7 +170,11 @@ fn contention_and_threadcreate_text_have_the_binary_totals() {
             let text = load(&dir.join(format!("{kind}_{s}.debug1.txt")));
             let binary = load(&dir.join(format!("{kind}_{s}.pb.gz")));
             assert!(text.warnings.is_empty(), "{kind} {s}: {:?}", text.warnings);
-            let types = |p: &Profile| (0..p.num_types()).map(|i| format!("{}/{}", p.sample_type_name(i), p.sample_type_unit(i))).collect::<Vec<_>>();
+            let types = |p: &Profile| {
+                (0..p.num_types())
+                    .map(|i| format!("{}/{}", p.sample_type_name(i), p.sample_type_unit(i)))
+                    .collect::<Vec<_>>()
+            };
             assert_eq!(types(&text), types(&binary), "{kind} {s}");
             for i in 0..binary.num_types() {
                 let name = binary.sample_type_name(i).to_string();

@@ -71,7 +71,11 @@ fn heap_records_are_unsampled_at_half_the_header_rate() {
     assert_eq!(p.sample_labels(0).nums[0].value, 1024, "bytes label: the block size");
     assert_eq!(
         p.memstats,
-        [("Alloc".to_string(), "2048".to_string()), ("PauseNs".to_string(), "[1 2 0]".to_string()), ("NumGC".to_string(), "2".to_string())]
+        [
+            ("Alloc".to_string(), "2048".to_string()),
+            ("PauseNs".to_string(), "[1 2 0]".to_string()),
+            ("NumGC".to_string(), "2".to_string())
+        ]
     );
 }
 

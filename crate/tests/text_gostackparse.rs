@@ -87,14 +87,20 @@ fn gostackparse_goldens() {
         let input = read(dir.join(format!("{name}.txt")));
         let want: Value = serde_json::from_slice(&read(golden)).unwrap();
         let want_gs = want["Goroutines"].as_array().cloned().unwrap_or_default();
-        let want_errs: Vec<usize> =
-            want["Errors"].as_array().map(|a| a.iter().map(|e| error_line(e.as_str().unwrap())).collect()).unwrap_or_default();
+        let want_errs: Vec<usize> = want["Errors"]
+            .as_array()
+            .map(|a| a.iter().map(|e| error_line(e.as_str().unwrap())).collect())
+            .unwrap_or_default();
         match decode(&input, &Limits::default()) {
             Ok(p) => {
                 let t = p.goroutines.as_ref().expect("a goroutine table");
                 let ours: Vec<Value> = t.goroutines.iter().map(|g| as_gostackparse(&p, g)).collect();
                 if ours != want_gs {
-                    failures.push(format!("{name}: goroutines differ:\n  got:  {}\n  want: {}", json!(ours), json!(want_gs)));
+                    failures.push(format!(
+                        "{name}: goroutines differ:\n  got:  {}\n  want: {}",
+                        json!(ours),
+                        json!(want_gs)
+                    ));
                 }
                 let warned: Vec<usize> = p
                     .warnings
@@ -103,7 +109,8 @@ fn gostackparse_goldens() {
                     .filter_map(|w| w.strip_prefix("line ")?.split(':').next()?.parse().ok())
                     .collect();
                 if warned != want_errs {
-                    failures.push(format!("{name}: warnings at lines {warned:?}, want {want_errs:?} ({:?})", p.warnings));
+                    failures
+                        .push(format!("{name}: warnings at lines {warned:?}, want {want_errs:?} ({:?})", p.warnings));
                 }
             }
             Err(e) => {

@@ -17,7 +17,10 @@ fn legacy_formats_top_and_raw_match_go_tool_pprof() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter_map(|n| {
-            let (input, report) = n.strip_suffix(".top.txt").map(|i| (i, "top")).or_else(|| n.strip_suffix(".raw.txt").map(|i| (i, "raw")))?;
+            let (input, report) = n
+                .strip_suffix(".top.txt")
+                .map(|i| (i, "top"))
+                .or_else(|| n.strip_suffix(".raw.txt").map(|i| (i, "raw")))?;
             Some((input.to_string(), report.to_string()))
         })
         .collect();

@@ -183,11 +183,15 @@ fn lines_of_64_kib_and_more() {
     // The argument is not what the runtime prints: kept, with a warning for line 5.
     assert!(warned_at(&p, 5), "{:?}", p.warnings);
     // A 64 KiB+ label value in debug=1.
-    let t = format!("goroutine profile: total 1\n1 @ 0x1001\n# labels: {{\"k\":\"{long}\"}}\n#\t0x1000\tmain.a+0x1\t/a.go:1\n");
+    let t = format!(
+        "goroutine profile: total 1\n1 @ 0x1001\n# labels: {{\"k\":\"{long}\"}}\n#\t0x1000\tmain.a+0x1\t/a.go:1\n"
+    );
     let p = dec(&t).unwrap();
     assert_eq!(p.str(p.sample_labels(0).strs[0].1).len(), long.len());
     // A 64 KiB+ function name in a heap record.
-    let t = format!("heap profile: 1: 32 [1: 32] @ heap/1048576\n1: 32 [1: 32] @ 0x1001\n#\t0x1000\tmain.{long}+0x1\t/a.go:1\n");
+    let t = format!(
+        "heap profile: 1: 32 [1: 32] @ heap/1048576\n1: 32 [1: 32] @ 0x1001\n#\t0x1000\tmain.{long}+0x1\t/a.go:1\n"
+    );
     let p = dec(&t).unwrap();
     assert_eq!(p.str(p.functions[0].name).len(), long.len() + 5);
 }

@@ -434,7 +434,9 @@ fn generated_panics_have_their_goroutine_counts() {
         .unwrap();
     let mut on_disk: Vec<String> = std::fs::read_dir(&gen_dir)
         .unwrap()
-        .map(|e| format!("{}/{}", gen_dir.file_name().unwrap().to_string_lossy(), e.unwrap().file_name().to_string_lossy()))
+        .map(|e| {
+            format!("{}/{}", gen_dir.file_name().unwrap().to_string_lossy(), e.unwrap().file_name().to_string_lossy())
+        })
         .collect();
     on_disk.sort();
     assert_eq!(listed, on_disk);
@@ -443,7 +445,8 @@ fn generated_panics_have_their_goroutine_counts() {
     let mut failures = Vec::new();
     for (file, want) in &counts {
         let data = read(dir.join(file));
-        let headers = String::from_utf8_lossy(&data).lines().filter(|l| l.starts_with("goroutine ") && l.ends_with("]:")).count();
+        let headers =
+            String::from_utf8_lossy(&data).lines().filter(|l| l.starts_with("goroutine ") && l.ends_with("]:")).count();
         assert_eq!(headers, *want, "{file}: the table and the text agree");
         match decode(&data, &Limits::default()) {
             Ok(p) => {
@@ -475,7 +478,8 @@ fn static_dumps_decode() {
     let dir = panicparse().join("extracted");
     for (file, want) in [("static_panicweb.debug2.txt", None::<usize>), ("static_panic_race.txt", None)] {
         let data = read(dir.join(file));
-        let headers = String::from_utf8_lossy(&data).lines().filter(|l| l.starts_with("goroutine ") && l.ends_with("]:")).count();
+        let headers =
+            String::from_utf8_lossy(&data).lines().filter(|l| l.starts_with("goroutine ") && l.ends_with("]:")).count();
         let p = decode(&data, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
         let gs = goroutines(&p);
         assert_eq!(gs.iter().filter(|g| g.race.is_none()).count(), want.unwrap_or(headers), "{file}");

@@ -103,7 +103,13 @@ fn raw_drops_samples_without_locations_like_pprof() {
     let file = dir.join("threadcreate_t0.pb.gz").display().to_string();
     let out = profdrop::cli::run(&["raw".to_string(), file.clone()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let samples: Vec<&str> = out.stdout.lines().skip_while(|l| *l != "threadcreate/count").skip(1).take_while(|l| *l != "Locations").collect();
+    let samples: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "threadcreate/count")
+        .skip(1)
+        .take_while(|l| *l != "Locations")
+        .collect();
     assert_eq!(samples, ["          1: 1 2 3 4 "]);
     let top = profdrop::cli::run(&["top".to_string(), file]);
     assert!(top.stdout.contains("of 11 total"), "{}", top.stdout);

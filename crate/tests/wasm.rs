@@ -72,7 +72,8 @@ fn session_dot_is_pprofs_and_lists_the_drawn_nodes() {
     // Time: printed in UTC by the session, as in the reference.
     assert_eq!(dot, HEAP_T1_DOT);
     let ids = js_sys::Uint32Array::from(field(&g, "ids")).to_vec();
-    let nodes = dot.lines().filter(|l| l.starts_with('N') && l.contains(" [label=\"") && l.contains("id=\"node")).count();
+    let nodes =
+        dot.lines().filter(|l| l.starts_with('N') && l.contains(" [label=\"") && l.contains("id=\"node")).count();
     assert_eq!(ids.len(), nodes);
     assert_eq!(ids, (1..=nodes as u32).collect::<Vec<_>>());
     let flat = js_sys::Float64Array::from(field(&g, "flat")).to_vec();

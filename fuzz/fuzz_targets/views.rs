@@ -15,7 +15,13 @@ fuzz_target!(|data: &[u8]| {
     for o in [
         Options::default(),
         Options { sample_index: "0".into(), nodecount: Some(5), cum: true, ..Options::default() },
-        Options { nodefraction: 0.0, mean: true, focus: "main|http".into(), hide: "runtime".into(), ..Options::default() },
+        Options {
+            nodefraction: 0.0,
+            mean: true,
+            focus: "main|http".into(),
+            hide: "runtime".into(),
+            ..Options::default()
+        },
         Options { ignore: "a".into(), show_from: "b".into(), tagfocus: "route=x".into(), ..Options::default() },
     ] {
         if let Ok(mut r) = Report::new(&p, ReportKind::Top, &o) {

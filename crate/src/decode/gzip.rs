@@ -101,11 +101,7 @@ pub fn inflate_checked(
     let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
     // ISIZE of the last member is a hint for the total (mod 2^32); it may lie,
     // so it only sizes the second allocation, bounded by what deflate can expand to.
-    let hint = if data.len() >= 18 {
-        u32::from_le_bytes(data[data.len() - 4..].try_into().unwrap()) as u64
-    } else {
-        0
-    };
+    let hint = if data.len() >= 18 { u32::from_le_bytes(data[data.len() - 4..].try_into().unwrap()) as u64 } else { 0 };
     let bound = (data.len() as u64).saturating_mul(MAX_DEFLATE_RATIO).saturating_add(1 << 16);
     let hint = hint.min(bound).min(cap) as usize;
     let mut out: Vec<u8> = vec![0; (1usize << 20).min(cap_usize)];
@@ -125,7 +121,14 @@ pub fn inflate_checked(
                 TINFLStatus::Done => break,
                 TINFLStatus::HasMoreOutput => {
                     check(&out[..out_pos]).map_err(|why| {
-                        err(in_pos, format!("{why}; stopped after inflating {} of the {} cap on inflated size", human_bytes(out_pos as u64), human_bytes(cap)))
+                        err(
+                            in_pos,
+                            format!(
+                                "{why}; stopped after inflating {} of the {} cap on inflated size",
+                                human_bytes(out_pos as u64),
+                                human_bytes(cap)
+                            ),
+                        )
                     })?;
                     if out.len() >= cap_usize {
                         return Err(cap_error(cap));

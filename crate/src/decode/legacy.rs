@@ -296,10 +296,8 @@ impl LegacyProfile {
                 self.locations[li].mapping = Some(m.key);
                 continue;
             }
-            if let Some(m) = self
-                .mappings
-                .iter_mut()
-                .find(|m| m.offset != 0 && m.start.wrapping_sub(m.offset) <= a && a < m.start)
+            if let Some(m) =
+                self.mappings.iter_mut().find(|m| m.offset != 0 && m.start.wrapping_sub(m.offset) <= a && a < m.start)
             {
                 m.start = m.start.wrapping_sub(m.offset);
                 m.offset = 0;
@@ -623,12 +621,26 @@ const NSP: &str = r"[^\t\n\f\r ]";
 
 fn proc_maps_rx() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
-    RX.get_or_init(|| Regex::new(&format!("^{}{}{}{}{}{}", hex_range(), perm(), space_hex(), hex_pair(), space_digits(), space_string())).unwrap())
+    RX.get_or_init(|| {
+        Regex::new(&format!(
+            "^{}{}{}{}{}{}",
+            hex_range(),
+            perm(),
+            space_hex(),
+            hex_pair(),
+            space_digits(),
+            space_string()
+        ))
+        .unwrap()
+    })
 }
 
 fn brief_maps_rx() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
-    RX.get_or_init(|| Regex::new(&format!("^{}{}{}{}{}", hex_range(), perm(), space_string(), space_at_offset(), space_hex())).unwrap())
+    RX.get_or_init(|| {
+        Regex::new(&format!("^{}{}{}{}{}", hex_range(), perm(), space_string(), space_at_offset(), space_hex()))
+            .unwrap()
+    })
 }
 
 fn hex_range() -> String {
@@ -755,8 +767,13 @@ pub fn warn_line(line: usize, msg: impl std::fmt::Display) -> String {
 
 pub use lines::is_space_or_comment;
 
-const CPU_PROFILER_RX: &[&str] =
-    &["ProfileData::Add", "ProfileData::prof_handler", "CpuProfiler::prof_handler", "__pthread_sighandler", "__restore"];
+const CPU_PROFILER_RX: &[&str] = &[
+    "ProfileData::Add",
+    "ProfileData::prof_handler",
+    "CpuProfiler::prof_handler",
+    "__pthread_sighandler",
+    "__restore",
+];
 
 const LOCK_RX: &[&str] = &[
     "RecordLockProfileData",
@@ -845,10 +862,15 @@ mod tests {
             _ => panic!("brief map line not recognized"),
         }
         match parse_mapping_entry("7f5e541b7000-7f5e54375000 r-xp 00000000 fc:01 1180226 /lib/libc-2.15.so") {
-            Entry::Mapping(m) => assert_eq!((m.start, m.file.as_str(), m.offset), (0x7f5e541b7000, "/lib/libc-2.15.so", 0)),
+            Entry::Mapping(m) => {
+                assert_eq!((m.start, m.file.as_str(), m.offset), (0x7f5e541b7000, "/lib/libc-2.15.so", 0))
+            }
             _ => panic!("proc maps line not recognized"),
         }
-        assert!(matches!(parse_mapping_entry("7f5e541b7000-7f5e54375000 r--p 00000000 fc:01 1180226 /lib/x.so"), Entry::Skip));
+        assert!(matches!(
+            parse_mapping_entry("7f5e541b7000-7f5e54375000 r--p 00000000 fc:01 1180226 /lib/x.so"),
+            Entry::Skip
+        ));
         assert!(matches!(parse_mapping_entry("build=abc"), Entry::Unrecognized));
     }
 
@@ -922,7 +944,10 @@ impl LegacyProfile {
     ) -> Result<Profile, DecodeError> {
         self.flush(pending);
         if self.samples.is_empty() && bad > 0 {
-            return Err(DecodeError::new(Stage::Parsing, format!("{what} profile: no record could be read ({})", self.warnings[0])));
+            return Err(DecodeError::new(
+                Stage::Parsing,
+                format!("{what} profile: no record could be read ({})", self.warnings[0]),
+            ));
         }
         self.parse_additional_sections(current, rest);
         self.add_legacy_frame_info();

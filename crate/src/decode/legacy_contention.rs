@@ -124,7 +124,6 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
     p.finish_records(&mut pending, bad, "contention", current, lines, limits).map(Some)
 }
 
-
 fn sample_rx() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
     RX.get_or_init(|| Regex::new(r"([0-9]+) *([0-9]+) @([ x0-9a-f]*)").unwrap())
@@ -147,5 +146,9 @@ fn parse_sample(line: &str, period: i64, cpu_hz: i64) -> Result<Record, String> 
         v2 = v2.wrapping_mul(period);
     }
     let addrs = legacy::parse_hex_addresses(g(3)).map_err(|e| format!("malformed sample: {line}: {e}"))?;
-    Ok(Record { values: vec![v2, v1], addrs: addrs.into_iter().map(|a| a.wrapping_sub(1)).collect(), ..Default::default() })
+    Ok(Record {
+        values: vec![v2, v1],
+        addrs: addrs.into_iter().map(|a| a.wrapping_sub(1)).collect(),
+        ..Default::default()
+    })
 }

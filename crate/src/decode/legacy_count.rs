@@ -99,7 +99,6 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     p.finish_records(&mut pending, bad, &kind, current, lines, limits)
 }
 
-
 /// `COUNT @ 0xADDR 0xADDR...` (pprof's countRE, plus the empty `COUNT @`);
 /// addresses come back adjusted by -1 onto the call instruction, as pprof does.
 fn parse_record(line: &[u8]) -> Option<(i64, Vec<u64>)> {

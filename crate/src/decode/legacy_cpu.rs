@@ -4,7 +4,7 @@
 //! text memory map. Header word 3 is 0 for C++ and 1 for Java (whose symbol
 //! table follows the records, see `legacy_java`).
 
-use super::legacy::{LegacyProfile, LSample};
+use super::legacy::{LSample, LegacyProfile};
 use super::lines::Lines;
 use super::{legacy_java, DecodeError, Limits, Stage};
 use crate::hash::FxHashMap;
@@ -57,7 +57,8 @@ pub fn sniff(data: &[u8]) -> bool {
 }
 
 pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
-    let (word, java, period_us) = header(data).ok_or_else(|| DecodeError::new(Stage::Parsing, "no CPU profile header"))?;
+    let (word, java, period_us) =
+        header(data).ok_or_else(|| DecodeError::new(Stage::Parsing, "no CPU profile header"))?;
     let mut p = LegacyProfile::new(if java { SourceFormat::LegacyJava } else { SourceFormat::LegacyCpu });
     p.period = (period_us as i64).wrapping_mul(1000);
     p.period_type = ("cpu".into(), "nanoseconds".into());

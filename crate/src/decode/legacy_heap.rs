@@ -24,13 +24,16 @@ use std::sync::OnceLock;
 fn header_rx() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
     RX.get_or_init(|| {
-        Regex::new(r"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] *@ *(heap[_a-z0-9]*)/?([0-9]*)").unwrap()
+        Regex::new(r"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] *@ *(heap[_a-z0-9]*)/?([0-9]*)")
+            .unwrap()
     })
 }
 
 fn growth_rx() -> &'static Regex {
     static RX: OnceLock<Regex> = OnceLock::new();
-    RX.get_or_init(|| Regex::new(r"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] @ growthz?").unwrap())
+    RX.get_or_init(|| {
+        Regex::new(r"heap profile: *([0-9]+): *([0-9]+) *\[ *([0-9]+): *([0-9]+) *\] @ growthz?").unwrap()
+    })
 }
 
 fn fragmentation_rx() -> &'static Regex {
@@ -94,7 +97,8 @@ pub fn sniff(data: &[u8]) -> bool {
 }
 
 pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
-    let h = parse_header(&first_line(data)).ok_or_else(|| DecodeError::new(Stage::Parsing, "no heap profile header"))?;
+    let h =
+        parse_header(&first_line(data)).ok_or_else(|| DecodeError::new(Stage::Parsing, "no heap profile header"))?;
     let mut lines = Lines::new(data);
     lines.next();
     let mut p = LegacyProfile::new(if h.go_runtime { SourceFormat::HeapDebug1 } else { SourceFormat::LegacyHeap });
@@ -102,7 +106,9 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     p.period = h.period;
     if h.has_alloc {
         // alloc before inuse, so that the default (last) type is inuse_space.
-        for (t, u) in [("alloc_objects", "count"), ("alloc_space", "bytes"), ("inuse_objects", "count"), ("inuse_space", "bytes")] {
+        for (t, u) in
+            [("alloc_objects", "count"), ("alloc_space", "bytes"), ("inuse_objects", "count"), ("inuse_space", "bytes")]
+        {
             p.sample_type(t, u);
         }
     } else {
@@ -152,12 +158,11 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     p.finish_records(&mut pending, bad, "heap", current, lines, limits)
 }
 
-
 /// pprof's parseHeapSample.
 fn parse_sample(line: &str, rate: i64, sampling: Sampling, include_alloc: bool) -> Result<Record, String> {
-    let c = sample_rx()
-        .captures(line)
-        .ok_or_else(|| format!("not a heap record `N: BYTES [N: BYTES] @ ADDRESSES`: {}", super::lines::show(line.as_bytes())))?;
+    let c = sample_rx().captures(line).ok_or_else(|| {
+        format!("not a heap record `N: BYTES [N: BYTES] @ ADDRESSES`: {}", super::lines::show(line.as_bytes()))
+    })?;
     let g = |i: usize| c.get(i).map_or("", |m| m.as_str());
     let mut values = Vec::with_capacity(4);
     let mut blocksize = 0i64;

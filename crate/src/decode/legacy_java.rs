@@ -4,7 +4,7 @@
 //! (File.java:LINE)` symbols), and the symbol table of the binary Java CPU
 //! profile. Addresses only join records to symbols; pprof then clears them.
 
-use super::legacy::{self, LegacyProfile, LSample};
+use super::legacy::{self, LSample, LegacyProfile};
 use super::{DecodeError, Limits, Stage};
 use crate::hash::FxHashMap;
 use crate::model::{Profile, SourceFormat};
@@ -132,7 +132,8 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
             break;
         };
         let at = line_of(start);
-        let addrs = legacy::parse_hex_addresses(&c[3]).map_err(|e| legacy::err_at(at, format!("malformed sample: {line}: {e}")))?;
+        let addrs = legacy::parse_hex_addresses(&c[3])
+            .map_err(|e| legacy::err_at(at, format!("malformed sample: {line}: {e}")))?;
         let sloc: Vec<u32> = addrs
             .iter()
             .map(|&a| {
@@ -143,7 +144,8 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
             .collect();
         // The columns are swapped compared with other formats.
         let parse = |s: &str| {
-            legacy::parse_int_base0(s).ok_or_else(|| legacy::err_at(at, format!("parsing sample {line}: invalid number {s:?}")))
+            legacy::parse_int_base0(s)
+                .ok_or_else(|| legacy::err_at(at, format!("parsing sample {line}: invalid number {s:?}")))
         };
         let mut v0 = parse(&c[2])?;
         let mut v1 = parse(&c[1])?;
@@ -168,7 +170,8 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
     }
     if !found_end {
         // Everything parsed as samples up to the last newline; what follows it is the rest.
-        let last_nl = data[end_of_header..].iter().rposition(|&b| b == b'\n').map_or(end_of_header, |i| end_of_header + i + 1);
+        let last_nl =
+            data[end_of_header..].iter().rposition(|&b| b == b'\n').map_or(end_of_header, |i| end_of_header + i + 1);
         rest = &data[last_nl..];
     }
     if p.sample_types.is_empty() && !p.samples.is_empty() {

@@ -6,7 +6,7 @@
 //! Leniency beyond pprof: a file that ends inside a thread (no memory map
 //! after it) keeps that thread instead of being unrecognized.
 
-use super::legacy::{self, LegacyProfile, LSample};
+use super::legacy::{self, LSample, LegacyProfile};
 use super::lines::{trim, Lines};
 use super::{DecodeError, Limits};
 use crate::model::{Profile, SourceFormat};
@@ -81,11 +81,8 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
             }
             continue;
         }
-        let locs = addrs
-            .iter()
-            .enumerate()
-            .map(|(i, &a)| p.location_at(if i > 0 { a.wrapping_sub(1) } else { a }))
-            .collect();
+        let locs =
+            addrs.iter().enumerate().map(|(i, &a)| p.location_at(if i > 0 { a.wrapping_sub(1) } else { a })).collect();
         p.samples.push(LSample { values: vec![1], locs, ..Default::default() });
     }
     let current = line.as_deref().map(str::as_bytes);

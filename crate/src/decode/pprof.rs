@@ -143,7 +143,13 @@ fn want(wt: u8, expected: u8, at: usize, what: &str) -> Result<()> {
 
 /// Calls `f` for each integer of a repeated scalar field, packed or not.
 #[inline]
-fn for_each_int(w: &mut Wire, wt: u8, at: usize, what: &str, mut f: impl FnMut(u64, usize) -> Result<()>) -> Result<()> {
+fn for_each_int(
+    w: &mut Wire,
+    wt: u8,
+    at: usize,
+    what: &str,
+    mut f: impl FnMut(u64, usize) -> Result<()>,
+) -> Result<()> {
     match wt {
         WT_LEN => {
             let (s, e) = w.len_delimited()?;
@@ -248,7 +254,10 @@ impl Strings<'_> {
         if x < 0 || x as usize >= self.raw.len() {
             return Err(perr(
                 pos,
-                format!("malformed profile format: {what} refers to string {x}, but the string table has {} entries", self.raw.len()),
+                format!(
+                    "malformed profile format: {what} refers to string {x}, but the string table has {} entries",
+                    self.raw.len()
+                ),
             ));
         }
         Ok(StrId(x as u32))
@@ -259,7 +268,12 @@ impl Strings<'_> {
 /// walks complete fields from `*pos`, refusing what cannot be a profile
 /// (field number 0, group or unknown wire types, a field longer than the
 /// cap, more samples than the limit). Returns at the first incomplete field.
-pub fn check_prefix(data: &[u8], pos: &mut usize, samples: &mut u64, limits: &Limits) -> std::result::Result<(), String> {
+pub fn check_prefix(
+    data: &[u8],
+    pos: &mut usize,
+    samples: &mut u64,
+    limits: &Limits,
+) -> std::result::Result<(), String> {
     let mut w = Wire::new(data, *pos, data.len());
     while !w.done() {
         let start = w.pos;
@@ -535,16 +549,12 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
             };
             lines.push(Line { function: FuncId(f), line, column });
         }
-        p.locations.push(Location {
-            id: raw.id,
-            mapping,
-            address: raw.address,
-            lines,
-            is_folded: raw.is_folded,
-        });
+        p.locations.push(Location { id: raw.id, mapping, address: raw.address, lines, is_folded: raw.is_folded });
     }
     if dangling_mappings > 0 {
-        p.warnings.push(format!("{dangling_mappings} locations refer to a mapping id that is not defined; shown without a mapping"));
+        p.warnings.push(format!(
+            "{dangling_mappings} locations refer to a mapping id that is not defined; shown without a mapping"
+        ));
     }
     drop(locations);
 
@@ -632,7 +642,13 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
             ));
         }
         // Stack.
-        let fast_key = if loc_fields == 1 { loc_bytes.map(|(a, b)| &data[a..b]) } else if loc_fields == 0 { Some(&data[0..0]) } else { None };
+        let fast_key = if loc_fields == 1 {
+            loc_bytes.map(|(a, b)| &data[a..b])
+        } else if loc_fields == 0 {
+            Some(&data[0..0])
+        } else {
+            None
+        };
         let stack = match fast_key.and_then(|k| stack_by_bytes.get(k)) {
             Some(id) => StackId(id),
             None => {
@@ -648,7 +664,10 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
                         match location_ids.get(id) {
                             Some(l) => frames.push(LocId(l)),
                             None => {
-                                return Err(merr(pos, format!("sample #{index} refers to location id {id}, which is not defined")))
+                                return Err(merr(
+                                    pos,
+                                    format!("sample #{index} refers to location id {id}, which is not defined"),
+                                ))
                             }
                         }
                         if frames.len() as u64 > limits.max_stack_depth {

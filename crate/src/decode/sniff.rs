@@ -58,7 +58,13 @@ fn utf16_to_utf8(data: &[u8]) -> Option<Vec<u8>> {
         [0xfe, 0xff, ..] => false,
         _ => return None,
     };
-    let units = data[2..].chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+    let units = data[2..].chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
     let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
     Some(text.into_bytes())
 }

@@ -372,7 +372,9 @@ impl<'a> Decoder<'a> {
         if let Some((first, offset, _)) = junk {
             self.table.suffix = String::from_utf8_lossy(&data[offset..]).into_owned();
             if trim_start(&data[offset..]).starts_with(b"goroutine ") {
-                self.warnings.push(format!("line {first}: an incomplete goroutine header at the end (the dump may be cut short)"));
+                self.warnings.push(format!(
+                    "line {first}: an incomplete goroutine header at the end (the dump may be cut short)"
+                ));
             }
         }
         let Some(start) = dump_start else {
@@ -380,9 +382,11 @@ impl<'a> Decoder<'a> {
         };
         if self.table.goroutines.is_empty() {
             return Err(match first_problem {
-                Some((line, why)) => {
-                    DecodeError::at_line(Stage::Parsing, line, format!("goroutine dump: no goroutine could be read ({why})"))
-                }
+                Some((line, why)) => DecodeError::at_line(
+                    Stage::Parsing,
+                    line,
+                    format!("goroutine dump: no goroutine could be read ({why})"),
+                ),
                 None => DecodeError::new(Stage::Parsing, "goroutine dump: the dump holds no goroutine"),
             });
         }
@@ -432,7 +436,12 @@ impl<'a> Decoder<'a> {
             return Err(DecodeError::at_line(
                 Stage::Parsing,
                 line,
-                format!("goroutine {} has {} frames, more than the limit of {}", h.id, self.frames.len(), self.limits.max_stack_depth),
+                format!(
+                    "goroutine {} has {} frames, more than the limit of {}",
+                    h.id,
+                    self.frames.len(),
+                    self.limits.max_stack_depth
+                ),
             ));
         }
         let stack = self.stacks.intern(&self.frames);
@@ -640,7 +649,8 @@ impl<'a> Decoder<'a> {
                     *lines = save;
                     break;
                 }
-                let (func, _) = split_call(l).ok_or_else(|| bad(m, format!("invalid function call: {:?}", lines::show(l))))?;
+                let (func, _) =
+                    split_call(l).ok_or_else(|| bad(m, format!("invalid function call: {:?}", lines::show(l))))?;
                 let (file, line) = self.file_line(lines, indent)?;
                 a.frames.push(text_frame(func, file, line));
             }
@@ -762,8 +772,8 @@ impl<'a> Decoder<'a> {
             let Some((_, fraw)) = lines.next() else {
                 return Err(bad(n + 1, "invalid file:line ref: \"\" (the input ends after a function line)"));
             };
-            let (file, line) =
-                split_file_line(lines::trim(fraw)).map_err(|why| bad(n + 1, format!("invalid file:line ref ({why}): {:?}", lines::show(fraw))))?;
+            let (file, line) = split_file_line(lines::trim(fraw))
+                .map_err(|why| bad(n + 1, format!("invalid file:line ref ({why}): {:?}", lines::show(fraw))))?;
             let loc = self.location(func, file, line);
             self.frames.push(loc);
             let span = self.table.push_text(&String::from_utf8_lossy(args));

@@ -44,7 +44,9 @@ fn has_type(p: &Profile, name: &str) -> bool {
 
 /// Classifies a profile by what it measures.
 pub fn classify(p: &Profile) -> ProfileKind {
-    if matches!(p.source_format, SourceFormat::GoroutineDebug1 | SourceFormat::GoroutineDebug2) || has_type(p, "goroutine") {
+    if matches!(p.source_format, SourceFormat::GoroutineDebug1 | SourceFormat::GoroutineDebug2)
+        || has_type(p, "goroutine")
+    {
         return ProfileKind::Goroutine;
     }
     if has_type(p, "threadcreate") {

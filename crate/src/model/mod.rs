@@ -7,14 +7,14 @@
 
 use std::sync::Arc;
 
-mod strings;
-pub mod bytes_interner;
-mod stacks;
-mod labels;
 pub mod builder;
+pub mod bytes_interner;
 pub mod goroutine;
 pub mod kind;
+mod labels;
 pub mod names;
+mod stacks;
+mod strings;
 
 pub use builder::ProfileBuilder;
 pub use labels::{LabelSet, LabelTable, NumLabel};

@@ -172,10 +172,13 @@ pub fn filter_samples_by_name(
         if !p.stacks.iter().any(|(_, f)| f.is_empty()) {
             return (p.clone(), m);
         }
-        return (map_stacks(p, |frames, buf| {
-            buf.extend_from_slice(frames);
-            !frames.is_empty()
-        }), m);
+        return (
+            map_stacks(p, |frames, buf| {
+                buf.extend_from_slice(frames);
+                !frames.is_empty()
+            }),
+            m,
+        );
     }
     let [mf, mi, mh, ms] = [focus, ignore, hide, show].map(|r| r.map(|r| Matcher::new(p, r)));
     let n = p.locations.len();

@@ -74,8 +74,7 @@ pub fn compatible(a: &Profile, b: &Profile) -> Result<(), TransformError> {
         )));
     }
     let types = |p: &Profile| p.sample_types.iter().map(|&v| vt_string(p, v)).collect::<Vec<_>>().join(" ");
-    if a.num_types() != b.num_types()
-        || (0..a.num_types()).any(|i| !vt_eq(a, a.sample_types[i], b, b.sample_types[i]))
+    if a.num_types() != b.num_types() || (0..a.num_types()).any(|i| !vt_eq(a, a.sample_types[i], b, b.sample_types[i]))
     {
         return Err(TransformError(format!("incompatible sample types [{}] and [{}]", types(a), types(b))));
     }
@@ -329,10 +328,8 @@ pub fn compatibilize_sample_types(srcs: &[Profile]) -> Result<Vec<Profile>, Tran
 
 /// A copy of `p` with only the named sample types, in the given order.
 pub fn keep_sample_types(p: &Profile, names: &[String]) -> Profile {
-    let idx: Vec<usize> = names
-        .iter()
-        .filter_map(|t| (0..p.num_types()).find(|&j| p.sample_type_name(j) == t))
-        .collect();
+    let idx: Vec<usize> =
+        names.iter().filter_map(|t| (0..p.num_types()).find(|&j| p.sample_type_name(j) == t)).collect();
     if idx.len() == p.num_types() && idx.iter().enumerate().all(|(a, &b)| a == b) {
         return p.clone();
     }
@@ -429,7 +426,12 @@ pub enum BaseMode {
 
 /// pprof's fetchProfiles with a base: optionally normalize the source to the
 /// base's totals, negate the base, merge both.
-pub fn subtract_base(p: Profile, base: Profile, mode: BaseMode, normalize_first: bool) -> Result<Profile, TransformError> {
+pub fn subtract_base(
+    p: Profile,
+    base: Profile,
+    mode: BaseMode,
+    normalize_first: bool,
+) -> Result<Profile, TransformError> {
     let mut base = base;
     if mode == BaseMode::DiffBase {
         base = set_label(&base, "pprof::base", "true");

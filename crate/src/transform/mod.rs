@@ -104,10 +104,7 @@ pub fn sample_index(p: &Profile, name: &str) -> Result<usize, TransformError> {
     }
     if let Ok(i) = name.parse::<i64>() {
         if i < 0 || i as usize >= p.num_types() {
-            return Err(TransformError(format!(
-                "sample_index {name} is outside the range [0..{}]",
-                p.num_types() - 1
-            )));
+            return Err(TransformError(format!("sample_index {name} is outside the range [0..{}]", p.num_types() - 1)));
         }
         return Ok(i as usize);
     }

@@ -28,7 +28,11 @@ impl RedactOptions {
     /// What a redacted file still holds, for the save dialog.
     pub fn kept(&self) -> Vec<&'static str> {
         let mut v = vec!["sample values, sample types, times", "numeric labels (e.g. allocation sizes)", "label keys"];
-        v.push(if self.function_names { "standard-library function names (others become hashes)" } else { "all function names" });
+        v.push(if self.function_names {
+            "standard-library function names (others become hashes)"
+        } else {
+            "all function names"
+        });
         if !self.file_paths {
             v.push("source file paths and line numbers");
         } else {
@@ -119,6 +123,7 @@ pub fn redact(p: &Profile, o: &RedactOptions) -> Result<Profile, TransformError>
 /// Merges profiles of one kind keeping where each sample came from: a `file`
 /// label, so the tags view and tag filters split the merge by source.
 pub fn merge_with_provenance(profiles: Vec<(String, Profile)>) -> Result<Profile, TransformError> {
-    let labeled: Vec<Profile> = profiles.into_iter().map(|(name, p)| super::merge::set_label(&p, "file", &name)).collect();
+    let labeled: Vec<Profile> =
+        profiles.into_iter().map(|(name, p)| super::merge::set_label(&p, "file", &name)).collect();
     super::combine(labeled)
 }

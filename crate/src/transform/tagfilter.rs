@@ -27,7 +27,9 @@ impl NumLabelUnits {
     pub fn messages(&self) -> Vec<String> {
         self.ignored
             .iter()
-            .map(|(k, us)| format!("For tag {k} used unit {}, also encountered unit(s) {}", self.unit(k), us.join(", ")))
+            .map(|(k, us)| {
+                format!("For tag {k} used unit {}, also encountered unit(s) {}", self.unit(k), us.join(", "))
+            })
             .collect()
     }
 }
@@ -193,11 +195,12 @@ impl TagFilter {
                     Some(k) => set.nums.iter().find(|n| p.str(n.key) == k).is_some_and(|n| in_range(n.key)),
                 }
             }
-            TagFilter::Regexps { key: None, res } => res.iter().all(|re| {
-                set.strs.iter().any(|&(k, v)| re.is_match(&format!("{}:{}", p.str(k), p.str(v))))
-            }),
+            TagFilter::Regexps { key: None, res } => {
+                res.iter().all(|re| set.strs.iter().any(|&(k, v)| re.is_match(&format!("{}:{}", p.str(k), p.str(v)))))
+            }
             TagFilter::Regexps { key: Some(k), res } => {
-                let vals: Vec<&str> = set.strs.iter().filter(|(kk, _)| p.str(*kk) == k).map(|(_, v)| p.str(*v)).collect();
+                let vals: Vec<&str> =
+                    set.strs.iter().filter(|(kk, _)| p.str(*kk) == k).map(|(_, v)| p.str(*v)).collect();
                 res.iter().any(|re| vals.iter().any(|v| re.is_match(v)))
             }
         }

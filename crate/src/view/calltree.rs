@@ -303,7 +303,10 @@ mod tests {
         }
         assert!(checked > 5);
         // bufio.NewReaderSize is inlined into its caller: marked so.
-        assert!(inv.children_of(0).iter().any(|&c| inv.frame_of(c).name == "bufio.NewReaderSize" && inv.frame_of(c).inline));
+        assert!(inv
+            .children_of(0)
+            .iter()
+            .any(|&c| inv.frame_of(c).name == "bufio.NewReaderSize" && inv.frame_of(c).inline));
     }
 
     /// A node's total equals the function's cum when the function occurs on

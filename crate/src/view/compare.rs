@@ -13,8 +13,8 @@ use super::top::{top_of_graph, Top};
 use crate::hash::FxHashMap;
 use crate::model::kind::{classify, ProfileKind};
 use crate::model::Profile;
-use crate::transform::{self, aggregate, BaseMode, Granularity, TransformError};
 use crate::sort::SortRows;
+use crate::transform::{self, aggregate, BaseMode, Granularity, TransformError};
 
 /// How the base is subtracted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -42,7 +42,9 @@ impl CompareMode {
         match self {
             CompareMode::DiffBase => "a snapshot: the difference between two instants (diff_base)",
             CompareMode::Base => "counted since the process started: the later profile minus the earlier (base)",
-            CompareMode::Normalize => "each profile covers its own window: the target scaled to the base total, then subtracted (normalize)",
+            CompareMode::Normalize => {
+                "each profile covers its own window: the target scaled to the base total, then subtracted (normalize)"
+            }
         }
     }
 }
@@ -62,7 +64,9 @@ pub fn default_mode(kind: ProfileKind, sample_type: &str) -> CompareMode {
 /// Problems that do not prevent a comparison but change its meaning.
 pub fn mismatch_warnings(base: &Profile, target: &Profile) -> Vec<String> {
     let mut w = Vec::new();
-    let types = |p: &Profile| (0..p.num_types()).map(|i| format!("{}/{}", p.sample_type_name(i), p.sample_type_unit(i))).collect::<Vec<_>>();
+    let types = |p: &Profile| {
+        (0..p.num_types()).map(|i| format!("{}/{}", p.sample_type_name(i), p.sample_type_unit(i))).collect::<Vec<_>>()
+    };
     let (bt, tt) = (types(base), types(target));
     if bt != tt {
         w.push(format!(
@@ -190,7 +194,12 @@ pub fn diff_top(base: &Profile, target: &Profile, mode: CompareMode, o: &Options
 
 /// [`diff_top`] and the diff's report, whose output unit the table fixed
 /// (what the page formats every number of the comparison with).
-pub fn diff_top_report(base: &Profile, target: &Profile, mode: CompareMode, o: &Options) -> Result<(DiffTop, Report), TransformError> {
+pub fn diff_top_report(
+    base: &Profile,
+    target: &Profile,
+    mode: CompareMode,
+    o: &Options,
+) -> Result<(DiffTop, Report), TransformError> {
     check_comparable(base, target)?;
     let diff = diff_profile(base, target, mode)?;
     let mut r = Report::new(&diff, ReportKind::Top, o)?;
@@ -199,7 +208,8 @@ pub fn diff_top_report(base: &Profile, target: &Profile, mode: CompareMode, o: &
     // The rows' node identities, to find each side's weights.
     let infos: Vec<NodeInfo> = tg.graph.order.iter().map(|&i| tg.graph.nodes[i].info.clone()).collect();
     // Each side alone: the target normalized like the diff when asked.
-    let target_side = if mode == CompareMode::Normalize { transform::merge::normalize(target, base)? } else { target.clone() };
+    let target_side =
+        if mode == CompareMode::Normalize { transform::merge::normalize(target, base)? } else { target.clone() };
     let side_opts = Options { sample_index: r.prof.sample_type_name(r.sample_index).to_string(), ..o.clone() };
     let (bw, base_total) = side_weights(base, &side_opts)?;
     let (tw, target_total) = side_weights(&target_side, &side_opts)?;
@@ -244,11 +254,17 @@ pub fn diff_top_report(base: &Profile, target: &Profile, mode: CompareMode, o: &
 /// The two sides of a comparison as reports with the same options: the
 /// base, and the target (normalized to the base's totals when the mode
 /// says so), on the sample type `sample_index` resolves to in the base.
-pub fn side_reports(base: &Profile, target: &Profile, mode: CompareMode, o: &Options) -> Result<(Report, Report), TransformError> {
+pub fn side_reports(
+    base: &Profile,
+    target: &Profile,
+    mode: CompareMode,
+    o: &Options,
+) -> Result<(Report, Report), TransformError> {
     check_comparable(base, target)?;
     let b = Report::new(base, ReportKind::Top, o)?;
     let side_opts = Options { sample_index: b.prof.sample_type_name(b.sample_index).to_string(), ..o.clone() };
-    let target_side = if mode == CompareMode::Normalize { transform::merge::normalize(target, base)? } else { target.clone() };
+    let target_side =
+        if mode == CompareMode::Normalize { transform::merge::normalize(target, base)? } else { target.clone() };
     let t = Report::new(&target_side, ReportKind::Top, &side_opts)?;
     Ok((b, t))
 }
@@ -322,7 +338,12 @@ fn stack_values(p: &Profile, index: usize) -> FxHashMap<Vec<String>, i64> {
 }
 
 /// Stacks that appear or disappear between the two profiles, at most `limit` each.
-pub fn stack_changes(base: &Profile, target: &Profile, sample_index: &str, limit: usize) -> Result<StackChanges, TransformError> {
+pub fn stack_changes(
+    base: &Profile,
+    target: &Profile,
+    sample_index: &str,
+    limit: usize,
+) -> Result<StackChanges, TransformError> {
     check_comparable(base, target)?;
     let bi = transform::sample_index(base, sample_index)?;
     let name = base.sample_type_name(bi).to_string();
@@ -421,7 +442,10 @@ pub fn growth(snapshots: &[&Profile], o: &Options) -> Result<Growth, TransformEr
         })
         .collect();
     rows.sort_rows_by(|a, b| {
-        b.slope_per_minute.partial_cmp(&a.slope_per_minute).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.name.cmp(&b.name))
+        b.slope_per_minute
+            .partial_cmp(&a.slope_per_minute)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.name.cmp(&b.name))
     });
     let ys: Vec<f64> = totals.iter().map(|&v| v as f64).collect();
     Ok(Growth {

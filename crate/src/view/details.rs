@@ -135,7 +135,13 @@ pub fn details(p: &Profile) -> Details {
         if last != Some(key) {
             last = Some(key);
             let samples = counts.iter().filter(|c| c.0 == key).map(|c| c.1).sum();
-            label_keys.push(LabelKey { key: s(k), kind: if numeric { "numeric" } else { "string" }, values: 0, units: Vec::new(), samples });
+            label_keys.push(LabelKey {
+                key: s(k),
+                kind: if numeric { "numeric" } else { "string" },
+                values: 0,
+                units: Vec::new(),
+                samples,
+            });
         }
         let e = label_keys.last_mut().unwrap();
         if numeric {
@@ -148,7 +154,9 @@ pub fn details(p: &Profile) -> Details {
     Details {
         kind: profile_kind(p),
         format: format_label(p.source_format),
-        sample_types: (0..p.num_types()).map(|i| (p.sample_type_name(i).into(), p.sample_type_unit(i).into())).collect(),
+        sample_types: (0..p.num_types())
+            .map(|i| (p.sample_type_name(i).into(), p.sample_type_unit(i).into()))
+            .collect(),
         default_sample_type: s(p.default_sample_type),
         period_type: (s(p.period_type.r#type), period_unit.into()),
         period: p.period,

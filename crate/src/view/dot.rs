@@ -119,7 +119,13 @@ fn tag_group(g: &[DotTag]) -> DotTag {
         c /= dc;
     }
     let name = format!("{}..{}", units::label(min.value, &min.unit), units::label(max.value, &max.unit));
-    DotTag { label: g[0].label, name, unit: String::new(), value: 0, w: TagWeights { flat: f, cum: c, ..Default::default() } }
+    DotTag {
+        label: g[0].label,
+        name,
+        unit: String::new(),
+        value: 0,
+        w: TagWeights { flat: f, cum: c, ..Default::default() },
+    }
 }
 
 /// pprof's collapsedTags: at most `count` tags, the rest grouped with the
@@ -199,7 +205,13 @@ impl Builder<'_> {
         let mut ts: Vec<DotTag> = node
             .label_tags
             .iter()
-            .map(|(&l, w)| DotTag { label: l, name: tags.labels[l as usize].clone(), unit: String::new(), value: 0, w: *w })
+            .map(|(&l, w)| DotTag {
+                label: l,
+                name: tags.labels[l as usize].clone(),
+                unit: String::new(),
+                value: 0,
+                w: *w,
+            })
             .collect();
         // Numeric tags by the labels they came with.
         let numeric: Vec<DotTag> = node

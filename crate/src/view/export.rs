@@ -3,10 +3,10 @@
 
 use super::findings::Finding;
 use super::report::{Options, Report, ReportKind};
-use crate::model::Profile;
-use crate::transform::TransformError;
 use super::top::Top;
 use super::units::percentage;
+use crate::model::Profile;
+use crate::transform::TransformError;
 
 /// A CSV cell, quoted when needed; text that a spreadsheet would run as a
 /// formula (=, +, -, @, tab, CR first) is prefixed with a quote, except plain numbers.
@@ -142,7 +142,11 @@ pub fn findings_markdown(findings: &[Finding]) -> String {
         let rows: Vec<Vec<String>> = f.evidence.iter().map(|e| vec![e.label.clone(), e.text.clone()]).collect();
         out.push_str(&markdown(&["evidence", "value"], &rows, &[false, true]));
         for s in &f.stacks {
-            out.push_str(&format!("\n<details><summary>{} ({})</summary>\n\n", md_cell(s.frames.last().map(String::as_str).unwrap_or("")), s.value));
+            out.push_str(&format!(
+                "\n<details><summary>{} ({})</summary>\n\n",
+                md_cell(s.frames.last().map(String::as_str).unwrap_or("")),
+                s.value
+            ));
             for fr in &s.frames {
                 out.push_str(&format!("    {}\n", fr.replace(['\n', '\r'], " ")));
             }

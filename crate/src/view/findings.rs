@@ -8,12 +8,12 @@
 
 use crate::hash::FxHashMap;
 use crate::model::goroutine::Goroutine;
-use crate::model::names::{derived_state, first_user_frame};
 use crate::model::kind::{classify, ProfileKind};
+use crate::model::names::{derived_state, first_user_frame};
 use crate::model::{Profile, StackId};
+use crate::sort::SortRows;
 use crate::transform;
 use crate::view::units;
-use crate::sort::SortRows;
 
 /// A documented rule.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
@@ -206,7 +206,19 @@ pub fn run(inputs: &Inputs) -> Vec<Finding> {
     out.extend(transport_per_request(&gs, &hs, inputs.goroutine_limit.or(inputs.limit)));
     out.extend(body_not_closed(&gs));
     out.extend(blocked(&gs, BLOCKED_ON_CHANNEL, &["chan send", "chan receive", "select", "select (no cases)"], 100));
-    out.extend(blocked(&gs, LOCK_PILEUP, &["semacquire", "sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.RWMutex.RLock", "sync.WaitGroup.Wait", "sync.Cond.Wait"], 10));
+    out.extend(blocked(
+        &gs,
+        LOCK_PILEUP,
+        &[
+            "semacquire",
+            "sync.Mutex.Lock",
+            "sync.RWMutex.Lock",
+            "sync.RWMutex.RLock",
+            "sync.WaitGroup.Wait",
+            "sync.Cond.Wait",
+        ],
+        10,
+    ));
     out.extend(timers(&hs));
     out.extend(allocation_site(&hs, inputs.heap_limit.or(inputs.limit)));
     out.extend(goroutine_stacks(&gs, &hs));
@@ -288,8 +300,7 @@ impl<'a> GoroutineSnapshot<'a> {
         }
         // Per-goroutine records of a debug=2 dump: states, ids, waits, creators.
         if let Some(t) = &p.goroutines {
-            let by_stack: FxHashMap<StackId, usize> =
-                groups.iter().enumerate().map(|(i, g)| (g.stack, i)).collect();
+            let by_stack: FxHashMap<StackId, usize> = groups.iter().enumerate().map(|(i, g)| (g.stack, i)).collect();
             let mut states: Vec<FxHashMap<String, i64>> = vec![FxHashMap::default(); groups.len()];
             for gr in &t.goroutines {
                 let Some(&gi) = by_stack.get(&gr.stack) else { continue };
@@ -442,8 +453,18 @@ fn transport_per_request(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot], limit: O
         return None;
     }
     let mut ev = vec![
-        Evidence { key: "readloop_goroutines", label: "readLoop goroutines".into(), value: read as f64, text: count_text(read as f64) },
-        Evidence { key: "writeloop_goroutines", label: "writeLoop goroutines".into(), value: write as f64, text: count_text(write as f64) },
+        Evidence {
+            key: "readloop_goroutines",
+            label: "readLoop goroutines".into(),
+            value: read as f64,
+            text: count_text(read as f64),
+        },
+        Evidence {
+            key: "writeloop_goroutines",
+            label: "writeLoop goroutines".into(),
+            value: write as f64,
+            text: count_text(write as f64),
+        },
         Evidence {
             key: "idle_readloop_goroutines",
             label: "readLoop goroutines idle on a keep-alive connection".into(),
@@ -465,24 +486,46 @@ fn transport_per_request(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot], limit: O
             return None; // Not growing: a busy service with many connections, not a leak.
         }
         severity = Severity::High;
-        ev.push(Evidence { key: "readloop_growth", label: "readLoop goroutines added".into(), value: (read - read0) as f64, text: format!("+{}", read - read0) });
+        ev.push(Evidence {
+            key: "readloop_growth",
+            label: "readLoop goroutines added".into(),
+            value: (read - read0) as f64,
+            text: format!("+{}", read - read0),
+        });
         if let Some(m) = minutes(first.p, last.p) {
             let rate = (read - read0) as f64 / m;
-            ev.push(Evidence { key: "readloop_growth_per_minute", label: "readLoop goroutines added per minute".into(), value: rate, text: per_minute_text(rate, "count") });
+            ev.push(Evidence {
+                key: "readloop_growth_per_minute",
+                label: "readLoop goroutines added per minute".into(),
+                value: rate,
+                text: per_minute_text(rate, "count"),
+            });
             if let Some(limit) = limit {
                 let goroutine_rate = (last.total - first.total) as f64 / m;
                 if goroutine_rate > 0.0 && (last.total as f64) < limit {
                     let mins = (limit - last.total as f64) / goroutine_rate;
-                    ev.push(Evidence { key: "minutes_to_limit", label: format!("minutes until {} goroutines", limit as i64), value: mins, text: format!("{mins:.0} min") });
+                    ev.push(Evidence {
+                        key: "minutes_to_limit",
+                        label: format!("minutes until {} goroutines", limit as i64),
+                        value: mins,
+                        text: format!("{mins:.0} min"),
+                    });
                 }
             }
         }
     } else if idle >= 100 {
         severity = Severity::High;
     }
-    let created = last.count_where(|g| g.created_by.as_deref() == Some(DIAL_CONN) && (has_frame(g, READ_LOOP) || has_frame(g, WRITE_LOOP)));
+    let created = last.count_where(|g| {
+        g.created_by.as_deref() == Some(DIAL_CONN) && (has_frame(g, READ_LOOP) || has_frame(g, WRITE_LOOP))
+    });
     if last.p.goroutines.is_some() {
-        ev.push(Evidence { key: "created_by_dialconn", label: "of them created by (*Transport).dialConn".into(), value: created as f64, text: count_text(created as f64) });
+        ev.push(Evidence {
+            key: "created_by_dialconn",
+            label: "of them created by (*Transport).dialConn".into(),
+            value: created as f64,
+            text: count_text(created as f64),
+        });
     }
     // Which label values carry these goroutines (pprof.Do labels are inherited).
     let mut by_label: FxHashMap<(String, String), i64> = FxHashMap::default();
@@ -494,12 +537,20 @@ fn transport_per_request(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot], limit: O
     }
     if let Some(((k, v), n)) = by_label.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))) {
         let share = n as f64 / (read + write) as f64;
-        ev.push(Evidence { key: "dominant_label_share", label: format!("carry the label {k}={v}"), value: share, text: format!("{:.1}%", share * 100.0) });
+        ev.push(Evidence {
+            key: "dominant_label_share",
+            label: format!("carry the label {k}={v}"),
+            value: share,
+            text: format!("{:.1}%", share * 100.0),
+        });
     }
     // The code that makes the requests: first user frames of goroutines in the HTTP client.
     let mut callers: FxHashMap<String, i64> = FxHashMap::default();
     for g in &last.groups {
-        if g.frames.iter().any(|f| f.starts_with("net/http.(*Client).") || f.starts_with("net/http.(*Transport).roundTrip")) {
+        if g.frames
+            .iter()
+            .any(|f| f.starts_with("net/http.(*Client).") || f.starts_with("net/http.(*Transport).roundTrip"))
+        {
             if let Some(u) = first_user_frame(&g.frames) {
                 *callers.entry(u.clone()).or_insert(0) += g.count;
             }
@@ -515,7 +566,10 @@ fn transport_per_request(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot], limit: O
             let share = bytes as f64 / h.total as f64;
             ev.push(Evidence {
                 key: "dialconn_bufio_heap_share",
-                label: format!("of the heap in use: bufio buffers under dialConn ({})", units::scaled_label(bytes, "bytes", "auto")),
+                label: format!(
+                    "of the heap in use: bufio buffers under dialConn ({})",
+                    units::scaled_label(bytes, "bytes", "auto")
+                ),
                 value: share,
                 text: format!("{:.1}%", share * 100.0),
             });
@@ -536,7 +590,12 @@ fn transport_per_request(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot], limit: O
     } else {
         format!(
             " Requests are made from {}.",
-            caller_list.iter().take(3).map(|(f, n)| format!("{f} ({n} goroutine{})", if *n == 1 { "" } else { "s" })).collect::<Vec<_>>().join(", ")
+            caller_list
+                .iter()
+                .take(3)
+                .map(|(f, n)| format!("{f} ({n} goroutine{})", if *n == 1 { "" } else { "s" }))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
     Some(Finding {
@@ -562,7 +621,8 @@ fn body_not_closed(gs: &[GoroutineSnapshot]) -> Option<Finding> {
     if waiting < 50 || waiting <= idle {
         return None;
     }
-    let stacks = last.groups.iter().filter(|g| read_loop_waiting_on_body(g)).map(|g| stack_ref(g, READ_LOOP)).take(3).collect();
+    let stacks =
+        last.groups.iter().filter(|g| read_loop_waiting_on_body(g)).map(|g| stack_ref(g, READ_LOOP)).take(3).collect();
     Some(Finding {
         rule: BODY_NOT_CLOSED.id,
         title: BODY_NOT_CLOSED.title,
@@ -582,7 +642,8 @@ fn body_not_closed(gs: &[GoroutineSnapshot]) -> Option<Finding> {
 /// snapshot of a live process, `single_min` goroutines on one stack are needed.
 fn blocked(gs: &[GoroutineSnapshot], rule: Rule, states: &[&str], single_min: i64) -> Option<Finding> {
     let last = gs.last()?;
-    let in_state = |g: &Group| g.states.iter().any(|(s, _)| states.iter().any(|x| s == x || s.starts_with(&format!("{x},"))));
+    let in_state =
+        |g: &Group| g.states.iter().any(|(s, _)| states.iter().any(|x| s == x || s.starts_with(&format!("{x},"))));
     let candidate = |g: &Group| in_state(g) && first_user_frame(&g.frames).is_some();
     let first = if gs.len() >= 2 { Some(&gs[0]) } else { None };
     let interval = first.and_then(|f| minutes(f.p, last.p));
@@ -601,7 +662,10 @@ fn blocked(gs: &[GoroutineSnapshot], rule: Rule, states: &[&str], single_min: i6
             if g.count >= 10 && g.count > before {
                 Some(format!("grew from {before} to {} between snapshots", g.count))
             } else if g.count >= 10 && waited_all {
-                Some(format!("every one has waited at least {} minutes, the whole interval between the dumps", g.min_wait.unwrap_or(0)))
+                Some(format!(
+                    "every one has waited at least {} minutes, the whole interval between the dumps",
+                    g.min_wait.unwrap_or(0)
+                ))
             } else {
                 None
             }
@@ -629,8 +693,18 @@ fn blocked(gs: &[GoroutineSnapshot], rule: Rule, states: &[&str], single_min: i6
         severity,
         summary: format!("{} blocked ({state}) in {user}: {why}.", plural(n, "goroutine")),
         evidence: vec![
-            Evidence { key: "blocked_goroutines", label: "blocked goroutines".into(), value: n as f64, text: count_text(n as f64) },
-            Evidence { key: "groups", label: "distinct stacks".into(), value: hits.len() as f64, text: hits.len().to_string() },
+            Evidence {
+                key: "blocked_goroutines",
+                label: "blocked goroutines".into(),
+                value: n as f64,
+                text: count_text(n as f64),
+            },
+            Evidence {
+                key: "groups",
+                label: "distinct stacks".into(),
+                value: hits.len() as f64,
+                text: hits.len().to_string(),
+            },
         ],
         stacks: hits.iter().take(4).map(|(g, _)| stack_ref(g, first_user_frame(&g.frames).unwrap())).collect(),
         fix: rule.fix,
@@ -654,7 +728,10 @@ fn timers(hs: &[HeapSnapshot]) -> Option<Finding> {
         rule: TIMERS_NOT_STOPPED.id,
         title: TIMERS_NOT_STOPPED.title,
         severity: Severity::Medium,
-        summary: format!("{} of the heap in use is held under timer constructors.", units::scaled_label(bytes, "bytes", "auto")),
+        summary: format!(
+            "{} of the heap in use is held under timer constructors.",
+            units::scaled_label(bytes, "bytes", "auto")
+        ),
         evidence: vec![Evidence {
             key: "timer_heap_share",
             label: "share of the heap in use".into(),
@@ -702,17 +779,40 @@ fn allocation_site(hs: &[HeapSnapshot], limit: Option<f64>) -> Option<Finding> {
         return None;
     }
     let mut ev = vec![
-        Evidence { key: "site_growth_share", label: "share of the heap growth".into(), value: share, text: format!("{:.1}%", share * 100.0) },
-        Evidence { key: "site_growth_bytes", label: "growth at this site".into(), value: delta as f64, text: units::scaled_label(delta, "bytes", "auto") },
+        Evidence {
+            key: "site_growth_share",
+            label: "share of the heap growth".into(),
+            value: share,
+            text: format!("{:.1}%", share * 100.0),
+        },
+        Evidence {
+            key: "site_growth_bytes",
+            label: "growth at this site".into(),
+            value: delta as f64,
+            text: units::scaled_label(delta, "bytes", "auto"),
+        },
     ];
     if let Some(m) = minutes(first.p, last.p) {
         let rate = delta as f64 / m;
-        ev.push(Evidence { key: "site_bytes_per_minute", label: "growth per minute".into(), value: rate, text: per_minute_text(rate, "bytes") });
+        ev.push(Evidence {
+            key: "site_bytes_per_minute",
+            label: "growth per minute".into(),
+            value: rate,
+            text: per_minute_text(rate, "bytes"),
+        });
         if let Some(limit) = limit {
             let total_rate = growth as f64 / m;
             if total_rate > 0.0 && (last.total as f64) < limit {
                 let mins = (limit - last.total as f64) / total_rate;
-                ev.push(Evidence { key: "minutes_to_limit", label: format!("minutes until the heap reaches {}", units::scaled_label(limit as i64, "bytes", "auto")), value: mins, text: format!("{mins:.0} min") });
+                ev.push(Evidence {
+                    key: "minutes_to_limit",
+                    label: format!(
+                        "minutes until the heap reaches {}",
+                        units::scaled_label(limit as i64, "bytes", "auto")
+                    ),
+                    value: mins,
+                    text: format!("{mins:.0} min"),
+                });
             }
         }
     }
@@ -720,9 +820,19 @@ fn allocation_site(hs: &[HeapSnapshot], limit: Option<f64>) -> Option<Finding> {
         rule: ALLOCATION_SITE_DOMINATES.id,
         title: ALLOCATION_SITE_DOMINATES.title,
         severity: Severity::Medium,
-        summary: format!("{site} holds {:.0}% of the heap growth ({}).", share * 100.0, units::scaled_label(delta, "bytes", "auto")),
+        summary: format!(
+            "{site} holds {:.0}% of the heap growth ({}).",
+            share * 100.0,
+            units::scaled_label(delta, "bytes", "auto")
+        ),
         evidence: ev,
-        stacks: vec![StackRef { frames: vec![site.clone()], value: delta, focus: format!("^{}$", regex_quote(&site)), function: site.clone(), source: "heap" }],
+        stacks: vec![StackRef {
+            frames: vec![site.clone()],
+            value: delta,
+            focus: format!("^{}$", regex_quote(&site)),
+            function: site.clone(),
+            source: "heap",
+        }],
         fix: ALLOCATION_SITE_DOMINATES.fix,
         thresholds: ALLOCATION_SITE_DOMINATES.thresholds,
     })
@@ -753,9 +863,24 @@ fn goroutine_stacks(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot]) -> Option<Fin
             units::scaled_label(h.total, "bytes", "auto")
         ),
         evidence: vec![
-            Evidence { key: "goroutines", label: "goroutines".into(), value: g.total as f64, text: count_text(g.total as f64) },
-            Evidence { key: "stack_bytes_estimate", label: "stack memory, at least".into(), value: est as f64, text: units::scaled_label(est, "bytes", "auto") },
-            Evidence { key: "stack_to_heap_ratio", label: "compared with the heap in use".into(), value: ratio, text: format!("{:.0}%", ratio * 100.0) },
+            Evidence {
+                key: "goroutines",
+                label: "goroutines".into(),
+                value: g.total as f64,
+                text: count_text(g.total as f64),
+            },
+            Evidence {
+                key: "stack_bytes_estimate",
+                label: "stack memory, at least".into(),
+                value: est as f64,
+                text: units::scaled_label(est, "bytes", "auto"),
+            },
+            Evidence {
+                key: "stack_to_heap_ratio",
+                label: "compared with the heap in use".into(),
+                value: ratio,
+                text: format!("{:.0}%", ratio * 100.0),
+            },
         ],
         stacks: Vec::new(),
         fix: GOROUTINE_STACKS.fix,
@@ -770,7 +895,13 @@ pub fn render_text(findings: &[Finding]) -> String {
     }
     let mut out = String::new();
     for (i, f) in findings.iter().enumerate() {
-        out.push_str(&format!("{}. [{}] {} ({})\n", i + 1, format!("{:?}", f.severity).to_lowercase(), f.title, f.rule));
+        out.push_str(&format!(
+            "{}. [{}] {} ({})\n",
+            i + 1,
+            format!("{:?}", f.severity).to_lowercase(),
+            f.title,
+            f.rule
+        ));
         out.push_str(&format!("   {}\n", f.summary));
         for e in &f.evidence {
             out.push_str(&format!("   - {}: {}\n", e.label, e.text));
@@ -788,7 +919,10 @@ pub fn render_text(findings: &[Finding]) -> String {
 pub fn render_rules() -> String {
     let mut out = String::new();
     for r in RULES {
-        out.push_str(&format!("{} — {}\n  matches: {}\n  fires when: {}\n  fix: {}\n\n", r.id, r.title, r.matches, r.thresholds, r.fix));
+        out.push_str(&format!(
+            "{} — {}\n  matches: {}\n  fires when: {}\n  fix: {}\n\n",
+            r.id, r.title, r.matches, r.thresholds, r.fix
+        ));
     }
     out
 }

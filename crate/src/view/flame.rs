@@ -283,7 +283,12 @@ mod tests {
 
     #[test]
     fn layout_invariants_on_fixtures() {
-        for (f, si) in [("heap_t1.pb.gz", ""), ("heap_t1.pb.gz", "alloc_objects"), ("goroutine_t1.pb.gz", ""), ("cpu_t1.pb.gz", "")] {
+        for (f, si) in [
+            ("heap_t1.pb.gz", ""),
+            ("heap_t1.pb.gz", "alloc_objects"),
+            ("goroutine_t1.pb.gz", ""),
+            ("cpu_t1.pb.gz", ""),
+        ] {
             let t = tree(f, si);
             let l = layout(&t, 0.0);
             assert_eq!(l.len(), (0..t.len()).filter(|&i| t.weight[i] > 0).count(), "{f}: every node laid out");
@@ -348,7 +353,10 @@ mod tests {
                 }
                 if i > 0 {
                     let p = l.parent[i] as usize;
-                    assert!(l.x[i] >= l.x[p] && l.x[i] + l.width[i] <= l.x[p] + l.width[p], "box {i} inside its parent");
+                    assert!(
+                        l.x[i] >= l.x[p] && l.x[i] + l.width[i] <= l.x[p] + l.width[p],
+                        "box {i} inside its parent"
+                    );
                 }
             }
         }

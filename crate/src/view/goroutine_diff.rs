@@ -28,11 +28,11 @@
 //! For other goroutine profiles (binary, debug=1, or one traceback against a
 //! profile) the diff compares counts per group: base, target, delta, new and gone.
 
-use super::goroutines::{self, public_group, GoroutineGroup, Grouping, Similarity, Signature};
+use super::goroutines::{self, public_group, GoroutineGroup, Grouping, Signature, Similarity};
 use crate::hash::FxHashMap;
 use crate::model::{Profile, SourceFormat};
-use crate::transform::TransformError;
 use crate::sort::SortRows;
+use crate::transform::TransformError;
 
 /// Options of the diff. Defaults: pointer-like values ignored, interval estimated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -184,7 +184,9 @@ pub fn diff(base: &Profile, target: &Profile, opts: &Options) -> Result<Goroutin
                 }
             }
             c.survived = c.stayed + c.moved_in;
-            if let (Some(lo), Some(hi)) = (growths[row].iter().map(|g| g.0).min(), growths[row].iter().map(|g| g.0).max()) {
+            if let (Some(lo), Some(hi)) =
+                (growths[row].iter().map(|g| g.0).min(), growths[row].iter().map(|g| g.0).max())
+            {
                 c.wait_growth = Some([lo, hi]);
             }
             id_counts[row] = Some(c);
@@ -283,7 +285,10 @@ pub fn diff(base: &Profile, target: &Profile, opts: &Options) -> Result<Goroutin
         }
         t
     });
-    if !by_id && (base.source_format == SourceFormat::GoroutineDebug2) != (target.source_format == SourceFormat::GoroutineDebug2) {
+    if !by_id
+        && (base.source_format == SourceFormat::GoroutineDebug2)
+            != (target.source_format == SourceFormat::GoroutineDebug2)
+    {
         warnings.push("only one side is a debug=2 dump: goroutines are compared by counts, not ids".into());
     }
     Ok(GoroutineDiff {
@@ -348,7 +353,11 @@ pub fn render_text(d: &GoroutineDiff) -> String {
     }
     out.push('\n');
     if d.by_id {
-        let _ = writeln!(out, "{:>7} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6}  group", "base", "target", "delta", "stayed", "moved", "new", "gone", "kept");
+        let _ = writeln!(
+            out,
+            "{:>7} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6}  group",
+            "base", "target", "delta", "stayed", "moved", "new", "gone", "kept"
+        );
     } else {
         let _ = writeln!(out, "{:>7} {:>7} {:>7}  group", "base", "target", "delta");
     }

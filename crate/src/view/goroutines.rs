@@ -26,9 +26,9 @@ use crate::hash::FxHashMap;
 use crate::model::kind::{classify, ProfileKind};
 use crate::model::names::{derived_state, first_user_frame, is_stdlib};
 use crate::model::{Profile, SourceFormat, StackId, StrId};
+use crate::sort::SortRows;
 use crate::transform::{self, TransformError};
 use std::cmp::Ordering;
-use crate::sort::SortRows;
 
 /// How alike goroutines' arguments must be to share a group (tracebacks
 /// only: profiles carry no arguments). panicparse's levels, by name.
@@ -236,7 +236,11 @@ pub const BACKGROUND_RULES: &[BackgroundRule] = &[
         title: "The profiler itself",
         entry: &[],
         all_of: &[],
-        any_of: &["runtime/pprof.writeGoroutineStacks", "runtime/pprof.writeRuntimeProfile", "runtime/pprof.profileWriter"],
+        any_of: &[
+            "runtime/pprof.writeGoroutineStacks",
+            "runtime/pprof.writeRuntimeProfile",
+            "runtime/pprof.profileWriter",
+        ],
         stdlib_only: false,
         why: "the request that wrote this dump, or a CPU profile being recorded",
     },
@@ -486,12 +490,17 @@ impl Signature {
 
     /// Root-first order: creator, then the outermost frame inwards.
     fn root_cmp(&self, o: &Signature) -> Ordering {
-        self.created_by.cmp(&o.created_by).then_with(|| cmp_frames(self.frames.iter().rev(), o.frames.iter().rev())).then_with(|| self.flags().cmp(&o.flags()))
+        self.created_by
+            .cmp(&o.created_by)
+            .then_with(|| cmp_frames(self.frames.iter().rev(), o.frames.iter().rev()))
+            .then_with(|| self.flags().cmp(&o.flags()))
     }
 
     /// Leaf-first order: the innermost frame outwards, then the creator.
     fn leaf_cmp(&self, o: &Signature) -> Ordering {
-        cmp_frames(self.frames.iter(), o.frames.iter()).then_with(|| self.created_by.cmp(&o.created_by)).then_with(|| self.flags().cmp(&o.flags()))
+        cmp_frames(self.frames.iter(), o.frames.iter())
+            .then_with(|| self.created_by.cmp(&o.created_by))
+            .then_with(|| self.flags().cmp(&o.flags()))
     }
 
     fn flags(&self) -> (bool, bool) {
@@ -588,7 +597,12 @@ fn sig_frames(p: &Profile, stack: StackId) -> Vec<SigFrame> {
     for &l in p.stacks.get(stack) {
         for line in &p.location(l).lines {
             let f = p.function(line.function);
-            v.push(SigFrame { function: p.str(f.name).to_string(), file: p.str(f.filename).to_string(), line: line.line, args: Vec::new() });
+            v.push(SigFrame {
+                function: p.str(f.name).to_string(),
+                file: p.str(f.filename).to_string(),
+                line: line.line,
+                args: Vec::new(),
+            });
         }
     }
     v
@@ -692,7 +706,8 @@ fn group_samples(p: &Profile) -> Result<Grouping, TransformError> {
     // Tracebacks without their table (several dumps merged) keep the state as
     // a label; their locations have no addresses, unlike any profile's.
     let state_label = p.source_format == SourceFormat::GoroutineDebug2
-        || (p.source_format == SourceFormat::Derived && p.locations.iter().all(|l| l.address == 0 && l.mapping.is_none()));
+        || (p.source_format == SourceFormat::Derived
+            && p.locations.iter().all(|l| l.address == 0 && l.mapping.is_none()));
     for i in 0..p.samples.len() {
         let v = p.sample_values(i)[index];
         if v == 0 {
@@ -707,7 +722,12 @@ fn group_samples(p: &Profile) -> Result<Grouping, TransformError> {
         let at = match by_stack.get(&stack) {
             Some(&g) => g,
             None => {
-                let sig = Signature { created_by: None, frames: sig_frames(p, stack), frames_elided: false, stack_unavailable: false };
+                let sig = Signature {
+                    created_by: None,
+                    frames: sig_frames(p, stack),
+                    frames_elided: false,
+                    stack_unavailable: false,
+                };
                 let g = match by_sig.get(&sig) {
                     Some(&g) => g,
                     None => {
@@ -813,7 +833,12 @@ pub(crate) fn public_group(g: &RawGroup, id: usize, total: i64, p: &Profile) -> 
             .frames
             .iter()
             .enumerate()
-            .map(|(i, f)| Frame { function: f.function.clone(), file: f.file.clone(), line: f.line, args: g.args_text(i) })
+            .map(|(i, f)| Frame {
+                function: f.function.clone(),
+                file: f.file.clone(),
+                line: f.line,
+                args: g.args_text(i),
+            })
             .collect(),
         frames_elided: g.sig.frames_elided,
         stack_unavailable: g.sig.stack_unavailable,
@@ -831,7 +856,14 @@ fn site_text(s: &Site) -> String {
 /// The first difference between `a` and its nearest group `b`, walking
 /// from the root (creator first) or from the leaf.
 fn not_merged(a: &RawGroup, b: &RawGroup, b_id: usize, from_root: bool) -> Option<NotMerged> {
-    let nm = |field, frame, this: String, other: String, text: String| NotMerged { neighbour: b_id, field, frame, this, other, text };
+    let nm = |field, frame, this: String, other: String, text: String| NotMerged {
+        neighbour: b_id,
+        field,
+        frame,
+        this,
+        other,
+        text,
+    };
     let creator = || {
         let show = |s: &Option<Site>| s.as_ref().map_or("(no creator)".to_string(), site_text);
         let (x, y) = (show(&a.sig.created_by), show(&b.sig.created_by));
@@ -875,11 +907,23 @@ fn not_merged(a: &RawGroup, b: &RawGroup, b_id: usize, from_root: bool) -> Optio
     }
     if a.sig.frames_elided != b.sig.frames_elided {
         let t = |e| if e { "frames elided" } else { "complete" }.to_string();
-        return Some(nm("frames_elided", None, t(a.sig.frames_elided), t(b.sig.frames_elided), "one stack has frames elided".into()));
+        return Some(nm(
+            "frames_elided",
+            None,
+            t(a.sig.frames_elided),
+            t(b.sig.frames_elided),
+            "one stack has frames elided".into(),
+        ));
     }
     if a.sig.stack_unavailable != b.sig.stack_unavailable {
         let t = |e| if e { "unavailable" } else { "available" }.to_string();
-        return Some(nm("stack_unavailable", None, t(a.sig.stack_unavailable), t(b.sig.stack_unavailable), "one stack is unavailable".into()));
+        return Some(nm(
+            "stack_unavailable",
+            None,
+            t(a.sig.stack_unavailable),
+            t(b.sig.stack_unavailable),
+            "one stack is unavailable".into(),
+        ));
     }
     None
 }
@@ -936,22 +980,35 @@ pub fn build(p: &Profile, opts: &Options) -> Result<GoroutinesView, TransformErr
                 SourceFormat::Pprof => "a binary profile",
                 _ => "this profile",
             },
-            if p.source_format == SourceFormat::GoroutineDebug1 { " (debug=1 hides them: many states are unknown)" } else { "" }
+            if p.source_format == SourceFormat::GoroutineDebug1 {
+                " (debug=1 hides them: many states are unknown)"
+            } else {
+                ""
+            }
         ));
     }
     let mut background = None;
     let mut groups = all;
     if opts.fold_background {
-        let (folded, kept): (Vec<GoroutineGroup>, Vec<GoroutineGroup>) = groups.into_iter().partition(|g| g.background.is_some());
+        let (folded, kept): (Vec<GoroutineGroup>, Vec<GoroutineGroup>) =
+            groups.into_iter().partition(|g| g.background.is_some());
         groups = kept;
         if !folded.is_empty() {
             let count: i64 = folded.iter().map(|g| g.count).sum();
             let by_rule = BACKGROUND_RULES
                 .iter()
-                .map(|r| StateCount { state: r.id.to_string(), count: folded.iter().filter(|g| g.background == Some(r.id)).map(|g| g.count).sum() })
+                .map(|r| StateCount {
+                    state: r.id.to_string(),
+                    count: folded.iter().filter(|g| g.background == Some(r.id)).map(|g| g.count).sum(),
+                })
                 .filter(|c| c.count > 0)
                 .collect();
-            background = Some(BackgroundRow { count, share: if total > 0 { count as f64 / total as f64 } else { 0.0 }, by_rule, groups: folded });
+            background = Some(BackgroundRow {
+                count,
+                share: if total > 0 { count as f64 / total as f64 } else { 0.0 },
+                by_rule,
+                groups: folded,
+            });
         }
     }
     Ok(GoroutinesView {
@@ -978,7 +1035,16 @@ fn roll_up(g: &Grouping, total: i64) -> Vec<CreatorRow> {
             None => ("entry", entry_of(rg).unwrap_or_else(|| "(unknown)".into()), String::new(), 0),
         };
         let i = *index.entry(key.clone()).or_insert_with(|| {
-            rows.push(CreatorRow { basis: key.0, function: key.1, file: key.2, line: key.3, count: 0, share: 0.0, groups: 0, states: Vec::new() });
+            rows.push(CreatorRow {
+                basis: key.0,
+                function: key.1,
+                file: key.2,
+                line: key.3,
+                count: 0,
+                share: 0.0,
+                groups: 0,
+                states: Vec::new(),
+            });
             states.push(FxHashMap::default());
             rows.len() - 1
         });
@@ -1005,7 +1071,15 @@ pub(crate) fn states_text(s: &[StateCount]) -> String {
 
 pub(crate) fn render_group(out: &mut String, g: &GoroutineGroup, stacks: bool) {
     use std::fmt::Write;
-    let _ = write!(out, "#{} {} goroutine{} ({:.2}%)  [{}]", g.id + 1, g.count, if g.count == 1 { "" } else { "s" }, g.share * 100.0, states_text(&g.states));
+    let _ = write!(
+        out,
+        "#{} {} goroutine{} ({:.2}%)  [{}]",
+        g.id + 1,
+        g.count,
+        if g.count == 1 { "" } else { "s" },
+        g.share * 100.0,
+        states_text(&g.states)
+    );
     if let Some([lo, hi]) = g.wait_minutes {
         if hi > 0 {
             let _ = if lo == hi { write!(out, "  {lo} min") } else { write!(out, "  {lo}-{hi} min") };
@@ -1063,7 +1137,11 @@ pub fn render_text(v: &GoroutinesView) -> String {
         "{} goroutines in {} groups ({}{})",
         v.total,
         v.group_count,
-        if v.tracebacks { format!("similarity {}: {}", v.similarity.as_str(), v.similarity.describe()) } else { "grouped by stack".into() },
+        if v.tracebacks {
+            format!("similarity {}: {}", v.similarity.as_str(), v.similarity.describe())
+        } else {
+            "grouped by stack".into()
+        },
         if v.background.is_some() { "; expected background folded" } else { "" }
     );
     for n in &v.notes {
@@ -1076,7 +1154,14 @@ pub fn render_text(v: &GoroutinesView) -> String {
     }
     if let Some(b) = &v.background {
         let by: Vec<String> = b.by_rule.iter().map(|c| format!("{} {}", c.state, c.count)).collect();
-        let _ = writeln!(out, "Expected background: {} goroutines ({:.2}%) in {} groups: {}", b.count, b.share * 100.0, b.groups.len(), by.join(", "));
+        let _ = writeln!(
+            out,
+            "Expected background: {} goroutines ({:.2}%) in {} groups: {}",
+            b.count,
+            b.share * 100.0,
+            b.groups.len(),
+            by.join(", ")
+        );
         for r in v.background_rules {
             let _ = writeln!(out, "  rule {}: {} — {}", r.id, r.title, rule_text(r));
         }
@@ -1084,8 +1169,21 @@ pub fn render_text(v: &GoroutinesView) -> String {
     }
     out.push_str("By creation site:\n");
     for r in &v.by_creator {
-        let place = if r.basis == "created_by" { format!("created by {} {}:{}", r.function, r.file, r.line) } else { format!("started in {}", r.function) };
-        let _ = writeln!(out, "{:>8} {:>6.2}%  {} ({} group{})  [{}]", r.count, r.share * 100.0, place, r.groups, if r.groups == 1 { "" } else { "s" }, states_text(&r.states));
+        let place = if r.basis == "created_by" {
+            format!("created by {} {}:{}", r.function, r.file, r.line)
+        } else {
+            format!("started in {}", r.function)
+        };
+        let _ = writeln!(
+            out,
+            "{:>8} {:>6.2}%  {} ({} group{})  [{}]",
+            r.count,
+            r.share * 100.0,
+            place,
+            r.groups,
+            if r.groups == 1 { "" } else { "s" },
+            states_text(&r.states)
+        );
     }
     out
 }

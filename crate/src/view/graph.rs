@@ -8,8 +8,8 @@
 
 use crate::hash::FxHashMap;
 use crate::model::*;
-use std::sync::Arc;
 use crate::sort::SortRows;
+use std::sync::Arc;
 
 /// What identifies a node (pprof's NodeInfo).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -152,9 +152,11 @@ impl Node {
             self.label_tags.entry(t.label).or_default().add(dw, w, flat);
         }
         for &(name, value) in &t.numeric {
-            self.numeric_tags.entry((t.label, name)).or_insert(NumericTag { value, w: TagWeights::default() }).w.add(
-                dw, w, flat,
-            );
+            self.numeric_tags
+                .entry((t.label, name))
+                .or_insert(NumericTag { value, w: TagWeights::default() })
+                .w
+                .add(dw, w, flat);
         }
     }
 
@@ -368,12 +370,8 @@ pub fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOpti
         return NodeInfo { address: loc.address, objfile, ..Default::default() };
     };
     let f = p.function(line.function);
-    let mut ni = NodeInfo {
-        address: loc.address,
-        lineno: line.line,
-        name: p.str(f.name).to_string(),
-        ..Default::default()
-    };
+    let mut ni =
+        NodeInfo { address: loc.address, lineno: line.line, name: p.str(f.name).to_string(), ..Default::default() };
     let fname = p.str(f.filename);
     if !fname.is_empty() {
         ni.file = go_clean(fname);
@@ -886,7 +884,10 @@ pub fn shorten_function_name(f: &str) -> String {
             crate::transform::go_regexp(r"^\(anonymous namespace\)::").unwrap(),
             crate::transform::go_regexp(r"^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$").unwrap(),
             crate::transform::go_regexp(r"^(?:[\w\-\.]+/)+(.+)").unwrap(),
-            crate::transform::go_regexp(r"^(?:[a-z]\w*\.)*([A-Z][\w\$]*\.(?:<init>|[a-z][\w\$]*(?:\$\d+)?))(?:(?:\()|$)").unwrap(),
+            crate::transform::go_regexp(
+                r"^(?:[a-z]\w*\.)*([A-Z][\w\$]*\.(?:<init>|[a-z][\w\$]*(?:\$\d+)?))(?:(?:\()|$)",
+            )
+            .unwrap(),
             crate::transform::go_regexp(r"^(?:[_a-zA-Z]\w*::)+(_*[A-Z]\w*::~?[_a-zA-Z]\w*(?:<.*>)?)").unwrap(),
         ]
     });

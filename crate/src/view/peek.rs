@@ -10,7 +10,8 @@ use crate::transform::TransformError;
 /// report's `peek` option). Errors as pprof does when nothing matches.
 pub fn peek(rpt: &mut Report) -> Result<Tree, TransformError> {
     let src = rpt.options.peek.clone();
-    let re = crate::transform::go_regexp(&src).map_err(|e| TransformError(format!("parsing argument regexp {src}: {e}")))?;
+    let re =
+        crate::transform::go_regexp(&src).map_err(|e| TransformError(format!("parsing argument regexp {src}: {e}")))?;
     let t = tree::build_tree(rpt, Some(&re));
     if t.entries.is_empty() {
         return Err(TransformError(format!("no matches found for regexp: {src}")));

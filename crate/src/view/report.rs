@@ -301,7 +301,13 @@ pub fn compute_total(p: &Profile, index: usize, mean_divisor: Option<usize>) -> 
 /// whose base name appears as a directory in `path` cuts everything up to
 /// it; then the `trim_path` prefixes and `/proc/self/cwd/` are removed.
 fn trim_path<'a>(path: &'a str, trim: &str, search: &str) -> &'a str {
-    let list = |s: &str| -> Vec<String> { if s.is_empty() { Vec::new() } else { s.split(':').map(str::to_string).collect() } };
+    let list = |s: &str| -> Vec<String> {
+        if s.is_empty() {
+            Vec::new()
+        } else {
+            s.split(':').map(str::to_string).collect()
+        }
+    };
     if trim.is_empty() {
         for dir in list(search) {
             let want = format!("/{}/", go_base(&dir));
@@ -341,16 +347,14 @@ impl Report {
         let mut notes = Vec::new();
         // Reports that list samples show them as pprof holds them after
         // loading: merged by stack and labels, in first-seen order.
-        let mut prof = if matches!(kind, ReportKind::Traces | ReportKind::Raw) {
-            transform::merge(&[p])?
-        } else {
-            p.clone()
-        };
+        let mut prof =
+            if matches!(kind, ReportKind::Traces | ReportKind::Raw) { transform::merge(&[p])? } else { p.clone() };
         let units = num_label_units(&prof);
         notes.extend(units.messages());
         if !o.tagroot.is_empty() || !o.tagleaf.is_empty() {
             let split = |s: &str| s.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect::<Vec<_>>();
-            let (q, rootm, leafm) = transform::labelnodes::add_label_nodes(&prof, &split(&o.tagroot), &split(&o.tagleaf), &o.unit);
+            let (q, rootm, leafm) =
+                transform::labelnodes::add_label_nodes(&prof, &split(&o.tagroot), &split(&o.tagleaf), &o.unit);
             prof = q;
             for (set, matched, name) in [(&o.tagroot, rootm, "TagRoot"), (&o.tagleaf, leafm, "TagLeaf")] {
                 if !set.is_empty() && !matched {
@@ -697,7 +701,8 @@ impl Report {
         if !filters.is_empty() {
             label.push("Active filters:".into());
             for f in filters {
-                let f = if f.chars().count() > 80 { format!("{}…", f.chars().take(80).collect::<String>()) } else { f };
+                let f =
+                    if f.chars().count() > 80 { format!("{}…", f.chars().take(80).collect::<String>()) } else { f };
                 label.push(format!("   {f}"));
             }
         }

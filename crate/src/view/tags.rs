@@ -4,8 +4,8 @@
 
 use super::report::Report;
 use super::units;
-use std::collections::BTreeMap;
 use crate::sort::SortRows;
+use std::collections::BTreeMap;
 
 /// One value of a label key with its weight.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -52,7 +52,9 @@ pub fn build_tags(rpt: &Report) -> Vec<TagKey> {
             let total = vals.values().fold(0i64, |a, &w| a.wrapping_add(w));
             let mut values: Vec<TagValue> = vals.into_iter().map(|(name, weight)| TagValue { name, weight }).collect();
             // pprof's SortTags by flat: heaviest |weight| first, then name.
-            values.sort_rows_by(|a, b| b.weight.wrapping_abs().cmp(&a.weight.wrapping_abs()).then_with(|| a.name.cmp(&b.name)));
+            values.sort_rows_by(|a, b| {
+                b.weight.wrapping_abs().cmp(&a.weight.wrapping_abs()).then_with(|| a.name.cmp(&b.name))
+            });
             TagKey { key, total, values, numeric }
         })
         .collect()
@@ -178,7 +180,8 @@ mod tests {
     #[test]
     fn tabwriter_aligns_blocks_right() {
         let text = "route:\t Total 3384.0\n \t3367.0 (99.50%):\t inventory\n \t17.0 (  0.5%):\t inventory-pooled\n\n";
-        let want = " route: Total 3384.0\n        3367.0 (99.50%): inventory\n          17.0 (  0.5%): inventory-pooled\n\n";
+        let want =
+            " route: Total 3384.0\n        3367.0 (99.50%): inventory\n          17.0 (  0.5%): inventory-pooled\n\n";
         assert_eq!(align_right(text), want);
         // A line without tabs ends a block: widths start over after it.
         assert_eq!(align_right("a:\tx\n\nlonger:\ty\n"), " a:x\n\n longer:y\n");
