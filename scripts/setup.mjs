@@ -1,5 +1,5 @@
 // Installs what the build and the tests need, once; quick when all is there.
-//   rustup target wasm32-unknown-unknown, wasm-bindgen-cli (the version in
+//   rustup target wasm32-unknown-unknown, rustfmt and clippy, wasm-bindgen-cli (the version in
 //   Cargo.lock), npm packages (esbuild, binaryen's wasm-opt, Playwright's test
 //   runner), and, with --browser, Debian's chromium and chromium-driver.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,11 @@ function step(name, done, install) {
 step('the wasm32-unknown-unknown Rust target',
   () => capture('rustup', ['target', 'list', '--installed']).stdout.includes('wasm32-unknown-unknown'),
   () => run('rustup', ['target', 'add', 'wasm32-unknown-unknown']));
+
+// The house rules in npm test: rustfmt and clippy (in rustup's default profile; added when missing).
+step('the rustfmt and clippy components',
+  () => capture('cargo', ['fmt', '--version']).status === 0 && capture('cargo', ['clippy', '--version']).status === 0,
+  () => run('rustup', ['component', 'add', 'rustfmt', 'clippy']));
 
 const wbv = wasmBindgenVersion();
 step(`wasm-bindgen-cli ${wbv}`,

@@ -1,4 +1,4 @@
-// Every test: Rust unit, integration and golden tests (native), the wasm
+// Every test: the house rules (rustfmt, clippy), Rust unit, integration and golden tests (native), the wasm
 // tests (wasm-bindgen-test under Node), the browser tests (Playwright in
 // Debian's Chromium). Ends with one line: "N passed, N failed".
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +22,26 @@ function countCargo(name, { status, out }) {
     notes.push(`${name}: did not complete (exit ${status})`);
   }
 }
+
+/** One check that passes when its command exits 0 (house rules: formatting, lints). */
+async function check(name, cmd, args) {
+  const r = await tee(cmd, args);
+  if (r.status === 0) passed += 1;
+  else {
+    failed += 1;
+    notes.push(`${name}: failed (exit ${r.status})`);
+  }
+}
+
+// 0. House rules: rustfmt (rustfmt.toml) and clippy with every warning an
+//    error (the allowed lints, with their reasons, are in clippy.toml and
+//    beside the few #[allow]s), natively and for the wasm build.
+log('house rules: cargo fmt --check, cargo clippy -D warnings');
+await check('cargo fmt --check', 'cargo', ['fmt', '--all', '--check']);
+await check('cargo fmt --check (fuzz targets)', 'cargo', ['fmt', '--manifest-path', 'fuzz/Cargo.toml', '--check']);
+await check('cargo clippy', 'cargo', ['clippy', '--all-targets', '--color', 'never', '--', '-D', 'warnings']);
+await check('cargo clippy (wasm)', 'cargo', ['clippy', '--lib', '--features', 'wasm', '--target', 'wasm32-unknown-unknown',
+  '--color', 'never', '--', '-D', 'warnings']);
 
 // 1. Native Rust tests.
 log('native Rust tests');

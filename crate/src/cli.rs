@@ -4,9 +4,12 @@
 
 use crate::decode::Limits;
 use crate::load::{self, BaseOptions, Input};
+use crate::report::{Options, Report, ReportKind};
 use crate::transform::{BaseMode, Granularity};
-use crate::view::report::{Options, Report, ReportKind};
-use crate::view::{callgrind, comments, dot, peek, raw, tags, top, traces, tree};
+use {
+    crate::report::callgrind, crate::report::comments, crate::report::dot, crate::report::peek, crate::report::raw,
+    crate::report::tags, crate::report::top, crate::report::traces, crate::report::tree,
+};
 
 pub const USAGE: &str = "usage: profdrop REPORT [--option[=value] ...] FILE...
 
@@ -323,7 +326,7 @@ fn findings_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec
     let mut limits = Limits::default();
     for a in args {
         if let Some(v) = a.strip_prefix("--limit=").or_else(|| a.strip_prefix("-limit=")) {
-            match crate::view::units::parse_limit(v) {
+            match crate::util::units::parse_limit(v) {
                 Some(l) => limit = Some(l),
                 None => return fail(2, format!("--limit: {v:?} is not a number (e.g. 1gb, 30000)")),
             }
@@ -364,7 +367,7 @@ fn findings_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec
 /// the Goroutines view as text; with `--base=FILE`, the goroutine diff of
 /// the two (by goroutine id when both are debug=2 dumps, by counts otherwise).
 fn goroutines_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec<u8>>) -> Outcome {
-    use crate::view::{goroutine_diff, goroutines};
+    use {crate::view::goroutine_diff, crate::view::goroutines};
     let mut opts = goroutines::Options::default();
     let mut base = None;
     let mut interval = None;

@@ -1,17 +1,28 @@
 //! profdrop: decode and aggregate pprof profiles and Go runtime dumps, and
-//! render pprof-compatible reports. The layering is one-directional:
-//! `decode` -> `model::Profile` -> `transform` -> `view`; `wasm` (behind the
-//! `wasm` feature) is the only boundary to JavaScript.
+//! render pprof-compatible reports. The layering reads one way, each module
+//! importing only those before it in this list:
+//!
+//! - `util`: formatting of pprof's units and times, hashing, CRC-32, the sort;
+//! - `model`: the one `Profile`;
+//! - `proto`: profile.proto as prost messages (encoding, and a cross-check of the decoder);
+//! - `decode`: bytes to `Profile`;
+//! - `transform`: `Profile` to `Profile` (merge, diff, filters, granularity);
+//! - `load`: files to the profile a report uses (pprof's fetchProfiles);
+//! - `report`: pprof's reports (top, tree, peek, traces, tags, dot, raw, ...);
+//! - `view`: profdrop's own views and analyses (flame graph, call tree,
+//!   comparisons, goroutines, findings, exports);
+//! - `cli` and, behind the `wasm` feature, `wasm`: the two front ends.
+//!
+//! `tests/layers.rs` holds every module to this order.
 
 pub mod cli;
-pub mod crc32;
 pub mod decode;
-pub mod hash;
 pub mod load;
 pub mod model;
 pub mod proto;
-pub mod sort;
+pub mod report;
 pub mod transform;
+pub mod util;
 pub mod view;
 
 #[cfg(feature = "wasm")]

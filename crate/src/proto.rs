@@ -228,7 +228,7 @@ pub fn encode_gzip(p: &Profile) -> Vec<u8> {
     let mut out = Vec::with_capacity(deflated.len() + 18);
     out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
     out.extend_from_slice(&deflated);
-    out.extend_from_slice(&crate::crc32::hash(&raw).to_le_bytes());
+    out.extend_from_slice(&crate::util::crc32::hash(&raw).to_le_bytes());
     out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
     out
 }

@@ -17,14 +17,14 @@
 use crate::decode::{self, Limits};
 use crate::load::{self, Input};
 use crate::model::Profile;
-use crate::sort::SortRows;
+use crate::report::peek;
+use crate::report::top::{self, Top};
+use crate::report::{Options, Report, ReportKind};
+use crate::util::sort::SortRows;
+use crate::util::units;
 use crate::view::calltree::{build_call_tree, CallTree};
 use crate::view::details::{self, profile_kind};
 use crate::view::flame::{self, FlameLayout};
-use crate::view::peek;
-use crate::view::report::{Options, Report, ReportKind};
-use crate::view::top::{self, Top};
-use crate::view::units;
 use js_sys::{Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -467,7 +467,7 @@ impl Session {
         set(&o, "labels", strings(&t.labels));
         set(&o, "rows", n as u32);
         set(&o, "name", StrCol::from_iter(n, t.rows.iter().map(|r| r.name.as_str())).to_js());
-        let inline: Vec<u8> = t.rows.iter().map(|r| inline_code(&r.inline_label)).collect();
+        let inline: Vec<u8> = t.rows.iter().map(|r| inline_code(r.inline_label)).collect();
         set(&o, "inline", Uint8Array::from(&inline[..]));
         set(&o, "flat", f64s(t.rows.iter().map(|r| r.flat)));
         set(&o, "cum", f64s(t.rows.iter().map(|r| r.cum)));
@@ -632,7 +632,7 @@ impl Session {
         rpt.utc = true;
         let tree = peek::peek(&mut rpt).map_err(js_err)?;
         let pct = |v: i64, of: i64| JsValue::from_str(units::percentage(v, of).trim());
-        let edges = |v: &[crate::view::tree::TreeEdge], cum: i64| -> Array {
+        let edges = |v: &[crate::report::tree::TreeEdge], cum: i64| -> Array {
             v.iter()
                 .map(|e| -> JsValue {
                     let r = Object::new();
@@ -701,7 +701,7 @@ fn flame_columns(o: &Object, t: &CallTree, l: &FlameLayout, zoom: u32) {
     let inline: Vec<u8> = t.frames.iter().map(|f| f.inline as u8).collect();
     set(o, "inline", Uint8Array::from(&inline[..]));
     let mut packages: Vec<&str> = Vec::new();
-    let mut index: crate::hash::FxHashMap<&str, u32> = Default::default();
+    let mut index: crate::util::hash::FxHashMap<&str, u32> = Default::default();
     let package: Vec<u32> = t
         .frames
         .iter()
@@ -771,7 +771,7 @@ impl Session {
         let p = &self.source.as_ref().unwrap().1;
         let mut rpt = Report::new(p, ReportKind::Dot, &o).map_err(js_err)?;
         rpt.utc = true;
-        let g = crate::view::dot::build_dot(&mut rpt);
+        let g = crate::report::dot::build_dot(&mut rpt);
         let n = g.nodes.len();
         let out = Object::new();
         set(&out, "total", rpt.total as f64);
@@ -783,7 +783,7 @@ impl Session {
         set(&out, "name", StrCol::from_iter(n, g.nodes.iter().map(|d| d.name.as_str())).to_js());
         set(&out, "flat", f64s(g.nodes.iter().map(|d| d.flat)));
         set(&out, "cum", f64s(g.nodes.iter().map(|d| d.cum)));
-        let col = |f: &dyn Fn(&crate::view::dot::DotNode) -> String| {
+        let col = |f: &dyn Fn(&crate::report::dot::DotNode) -> String| {
             let mut c = StrCol::with_capacity(n);
             for d in &g.nodes {
                 c.push(&f(d));
@@ -806,21 +806,21 @@ impl Session {
         let p = &self.source.as_ref().unwrap().1;
         let mut rpt = Report::new(p, ReportKind::Tags, &o).map_err(js_err)?;
         rpt.utc = true;
-        let keys: Array = crate::view::tags::build_tags(&rpt)
+        let keys: Array = crate::report::tags::build_tags(&rpt)
             .iter()
             .map(|k| -> JsValue {
                 let r = Object::new();
                 set(&r, "key", JsValue::from_str(&k.key));
                 set(&r, "numeric", k.numeric);
                 set(&r, "total", k.total as f64);
-                set(&r, "total_text", JsValue::from_str(&crate::view::tags::scaled(&rpt, k.total)));
+                set(&r, "total_text", JsValue::from_str(&crate::report::tags::scaled(&rpt, k.total)));
                 let n = k.values.len();
                 set(&r, "name", StrCol::from_iter(n, k.values.iter().map(|v| v.name.as_str())).to_js());
                 set(&r, "weight", f64s(k.values.iter().map(|v| v.weight)));
                 let mut wt = StrCol::with_capacity(n);
                 let mut pc = StrCol::with_capacity(n);
                 for v in &k.values {
-                    wt.push(&crate::view::tags::scaled(&rpt, v.weight));
+                    wt.push(&crate::report::tags::scaled(&rpt, v.weight));
                     pc.push(if k.total > 0 { units::percentage(v.weight, k.total) } else { String::new() }.trim());
                 }
                 set(&r, "weight_text", wt.to_js());
@@ -851,13 +851,16 @@ impl Session {
 use crate::model::kind::{classify, ProfileKind};
 use crate::view::compare::{self, CompareMode, DiffTop, Presence};
 use crate::view::flame::DiffTree;
-use crate::view::{export, findings, goroutine_diff, goroutines, timefmt};
 use std::borrow::Cow;
+use {
+    crate::util::timefmt, crate::view::export, crate::view::findings, crate::view::goroutine_diff,
+    crate::view::goroutines,
+};
 
 #[derive(Default)]
 struct CompareState {
     /// Modification dates (ns since the epoch) of files whose profile has no time.
-    file_times: crate::hash::FxHashMap<u32, i64>,
+    file_times: crate::util::hash::FxHashMap<u32, i64>,
     last: Option<ComparePrepared>,
 }
 
@@ -1060,7 +1063,7 @@ fn diff_top_to_js(c: &ComparePrepared, d: &DiffTop, kind: ProfileKind, time: &Ti
     let rates = minutes.filter(|_| c.mode != CompareMode::Normalize);
     set(&o, "rows", n as u32);
     set(&o, "name", StrCol::from_iter(n, d.rows.iter().map(|r| r.name.as_str())).to_js());
-    set(&o, "inline", u8s(d.rows.iter().map(|r| inline_code(&r.inline_label))));
+    set(&o, "inline", u8s(d.rows.iter().map(|r| inline_code(r.inline_label))));
     set(
         &o,
         "presence",
@@ -1139,7 +1142,7 @@ impl Session {
     /// when the profile has its own time.
     pub fn set_file_time(&mut self, id: u32, millis: f64) -> Result<JsValue, JsError> {
         let p = self.loaded(id)?;
-        if p.time_nanos != 0 || !(millis > 0.0) {
+        if p.time_nanos != 0 || millis.is_nan() || millis <= 0.0 {
             return Ok(JsValue::NULL);
         }
         let nanos = (millis * 1e6) as i64;
@@ -1264,7 +1267,7 @@ impl Session {
                         Presence::Gone => "gone",
                     }
                     .to_string(),
-                    export::row_name(&r.name, &r.inline_label),
+                    export::row_name(&r.name, r.inline_label),
                 ]);
                 row
             })
@@ -1529,7 +1532,7 @@ impl Session {
                     set(&out, "limit", l);
                     set(&out, "limit_text", JsValue::from_str(&fmt(l as i64)));
                     match compare::minutes_to_limit(&g, l) {
-                        Some(m) if m == 0.0 => set(
+                        Some(0.0) => set(
                             &out,
                             "projection",
                             JsValue::from_str("the last snapshot is already at or above the limit"),

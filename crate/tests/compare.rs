@@ -6,9 +6,9 @@ use common::*;
 use profdrop::decode::{decode, Limits};
 use profdrop::model::kind::{classify, ProfileKind};
 use profdrop::model::Profile;
+use profdrop::report::Options;
 use profdrop::transform;
 use profdrop::view::compare::*;
-use profdrop::view::report::Options;
 use std::collections::HashMap;
 
 fn load(name: &str) -> Profile {
@@ -174,8 +174,8 @@ fn growth_slopes_over_three_snapshots() {
     let tops: Vec<HashMap<String, i64>> = [&t0, &t1, &t2]
         .iter()
         .map(|p| {
-            let mut r = profdrop::view::report::Report::new(p, profdrop::view::report::ReportKind::Top, &o).unwrap();
-            profdrop::view::top::build_top(&mut r).rows.into_iter().map(|r| (r.name, r.flat)).collect()
+            let mut r = profdrop::report::Report::new(p, profdrop::report::ReportKind::Top, &o).unwrap();
+            profdrop::report::top::build_top(&mut r).rows.into_iter().map(|r| (r.name, r.flat)).collect()
         })
         .collect();
     let xs = [0.0, (t1.time_nanos - t0.time_nanos) as f64 / 60e9, (t2.time_nanos - t0.time_nanos) as f64 / 60e9];

@@ -181,10 +181,13 @@ fn concatenated_profiles_are_detected() {
     assert!(decode::decode(&gz_twice, &Limits::default()).unwrap_err().message.contains("concatenated"));
 }
 
+/// A change that breaks a valid profile.
+type Breakage = Box<dyn Fn(&mut PbProfile)>;
+
 #[test]
 fn validation_as_pprof_does_it() {
     assert!(decode_msg(&minimal()).is_ok());
-    let cases: Vec<(Box<dyn Fn(&mut PbProfile)>, Stage, &str)> = vec![
+    let cases: Vec<(Breakage, Stage, &str)> = vec![
         (Box::new(|m| m.function[0].id = 0), Stage::Malformed, "found function with reserved ID=0"),
         (Box::new(|m| m.location[0].id = 0), Stage::Malformed, "found location with reserved id=0"),
         (

@@ -7,6 +7,7 @@
 //!   when pprof gave a specific reason (not just "unrecognized profile
 //!   format"), ours says the same; the one exception is a Go traceback
 //!   (debug=2, panic, race report), which pprof cannot read and we can.
+//!
 //! It prints what each file gave. The AGPL / CC-BY-SA folders that stay in
 //! ../shared are walked by the `shared_` variant.
 

@@ -8,9 +8,9 @@
 mod common;
 use common::*;
 use profdrop::model::Profile;
+use profdrop::report::{Options, Report, ReportKind};
 use profdrop::transform::filter::{self, Filters};
 use profdrop::transform::tagfilter::{num_label_units, NumLabelUnits};
-use profdrop::view::report::{Options, Report, ReportKind};
 use regex::Regex;
 
 fn profiles() -> Vec<(String, Profile)> {
@@ -89,8 +89,8 @@ fn focus_everything_changes_nothing() {
                 let mut r = Report::new(&p, kind, o).unwrap();
                 r.utc = true;
                 match kind {
-                    ReportKind::Top => profdrop::view::top::render_text(&mut r),
-                    _ => profdrop::view::dot::render_text(&mut r),
+                    ReportKind::Top => profdrop::report::top::render_text(&mut r),
+                    _ => profdrop::report::dot::render_text(&mut r),
                 }
             };
             let plain = text(&Options::default());

@@ -74,9 +74,9 @@ fn dot_nodes_describe_the_dot_text() {
         &Default::default(),
     )
     .unwrap();
-    let o = profdrop::view::report::Options { nodecount: Some(20), ..Default::default() };
-    let mut r = profdrop::view::report::Report::new(&p, profdrop::view::report::ReportKind::Dot, &o).unwrap();
-    let g = profdrop::view::dot::build_dot(&mut r);
+    let o = profdrop::report::Options { nodecount: Some(20), ..Default::default() };
+    let mut r = profdrop::report::Report::new(&p, profdrop::report::ReportKind::Dot, &o).unwrap();
+    let g = profdrop::report::dot::build_dot(&mut r);
     let node_lines: Vec<&str> =
         g.dot.lines().filter(|l| l.starts_with('N') && !l.contains(" -> ") && l.contains(" [label=\"")).collect();
     assert_eq!(node_lines.len(), g.nodes.len());

@@ -7,9 +7,9 @@ use common::*;
 use profdrop::decode::{decode, Limits};
 use profdrop::model::Profile;
 use profdrop::proto;
+use profdrop::report::top;
+use profdrop::report::{Options, Report, ReportKind};
 use profdrop::transform::redact::{merge_with_provenance, redact, RedactOptions};
-use profdrop::view::report::{Options, Report, ReportKind};
-use profdrop::view::top;
 
 fn load(name: &str) -> Profile {
     decode(&read(go_fixtures().join(name)), &Limits::default()).unwrap()

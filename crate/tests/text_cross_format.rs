@@ -124,11 +124,10 @@ fn goroutine_text_agrees_with_the_binary_profile() {
 
 /// Header labels of `profdrop top`: what pprof prints as "of X total".
 fn printed_total(p: &Profile, index: &str) -> String {
-    let o =
-        profdrop::view::report::Options { sample_index: index.to_string(), nodecount: Some(1), ..Default::default() };
-    let mut r = profdrop::view::report::Report::new(p, profdrop::view::report::ReportKind::Top, &o).unwrap();
+    let o = profdrop::report::Options { sample_index: index.to_string(), nodecount: Some(1), ..Default::default() };
+    let mut r = profdrop::report::Report::new(p, profdrop::report::ReportKind::Top, &o).unwrap();
     r.utc = true;
-    let text = profdrop::view::top::render_text(&mut r);
+    let text = profdrop::report::top::render_text(&mut r);
     let line = text.lines().find(|l| l.starts_with("Showing nodes accounting for")).unwrap();
     line[line.rfind(" of ").unwrap() + 4..].to_string()
 }

@@ -145,8 +145,8 @@ fn normalize_want(want: &Value) -> Value {
 /// Our argument text in panicparse's `Args` shape.
 fn args_value(text: &str) -> Value {
     let mut toks = tokenize(text).into_iter().peekable();
-    let v = args_level(&mut toks);
-    v
+
+    args_level(&mut toks)
 }
 
 fn tokenize(s: &str) -> Vec<String> {
@@ -257,7 +257,7 @@ fn synthetic_scanner_cases() {
             none += 1;
             match &got {
                 Err(_) => {}
-                Ok(p) if p.goroutines.as_ref().map_or(true, |t| t.goroutines.is_empty()) => {}
+                Ok(p) if p.goroutines.as_ref().is_none_or(|t| t.goroutines.is_empty()) => {}
                 Ok(p) => fail(format!("expected no goroutine, got {}", goroutines(p).len())),
             }
             continue;

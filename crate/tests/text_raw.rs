@@ -8,7 +8,7 @@
 mod common;
 use common::*;
 use profdrop::decode::{decode, Limits};
-use profdrop::view::raw::{render, Zone};
+use profdrop::report::raw::{render, Zone};
 
 #[test]
 fn legacy_formats_match_pprof_string_goldens() {
@@ -16,7 +16,7 @@ fn legacy_formats_match_pprof_string_goldens() {
     let mut goldens: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().map_or(false, |e| e == "string"))
+        .filter(|p| p.extension().is_some_and(|e| e == "string"))
         .collect();
     goldens.sort();
     assert_eq!(goldens.len(), 14, "pprof's TestParse has 14 goldens");

@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use profdrop::decode::{decode, Limits};
-use profdrop::view::report::{Options, Report, ReportKind};
-use profdrop::view::top;
+use profdrop::report::top;
+use profdrop::report::{Options, Report, ReportKind};
 use wasm_bindgen_test::*;
 
 const HEAP_T1: &[u8] = include_bytes!("../../tests/fixtures/go/heap_t1.pb.gz");

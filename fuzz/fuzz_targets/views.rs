@@ -6,8 +6,8 @@ use libfuzzer_sys::fuzz_target;
 use profdrop::decode::{decode, Limits};
 use profdrop::view::calltree::build_call_tree;
 use profdrop::view::flame;
-use profdrop::view::report::{Options, Report, ReportKind};
-use profdrop::view::top;
+use profdrop::report::{Options, Report, ReportKind};
+use profdrop::report::top;
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits { max_inflated_bytes: 64 << 20, ..Limits::default() };

@@ -77,7 +77,7 @@ fn cap_error(cap: u64) -> DecodeError {
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [(&str, u64); 4] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("bytes", 1)];
     for (name, size) in UNITS {
-        if n >= size && n % size == 0 {
+        if n >= size && n.is_multiple_of(size) {
             return format!("{} {}", n / size, name);
         }
     }
@@ -151,7 +151,7 @@ pub fn inflate_checked(
         let crc = u32::from_le_bytes(data[in_pos..in_pos + 4].try_into().unwrap());
         let size = u32::from_le_bytes(data[in_pos + 4..in_pos + 8].try_into().unwrap());
         let member = &out[member_start..out_pos];
-        if crate::crc32::hash(member) != crc || (member.len() as u32) != size {
+        if crate::util::crc32::hash(member) != crc || (member.len() as u32) != size {
             return Err(err(in_pos, "gzip: invalid checksum: the file is corrupted"));
         }
         pos = in_pos + 8;
@@ -171,7 +171,7 @@ mod tests {
         let deflated = miniz_oxide::deflate::compress_to_vec(payload, 6);
         let mut v = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
         v.extend_from_slice(&deflated);
-        v.extend_from_slice(&crate::crc32::hash(payload).to_le_bytes());
+        v.extend_from_slice(&crate::util::crc32::hash(payload).to_le_bytes());
         v.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         v
     }

@@ -10,8 +10,8 @@
 
 use super::lines::{self, Lines};
 use super::{DecodeError, Limits, Stage};
-use crate::hash::FxHashMap;
 use crate::model::*;
+use crate::util::hash::FxHashMap;
 use regex::Regex;
 use std::sync::{Arc, OnceLock};
 
@@ -176,7 +176,7 @@ impl LegacyProfile {
     /// pprof's parseAdditionalSections: skip to the memory map sentinel
     /// (from the current line on), then parse what follows it.
     pub fn parse_additional_sections(&mut self, current: Option<&[u8]>, mut rest: Lines) {
-        if !current.map_or(false, is_memory_map_sentinel) {
+        if !current.is_some_and(is_memory_map_sentinel) {
             for (_, l) in rest.by_ref() {
                 if is_memory_map_sentinel(l) {
                     break;
@@ -342,7 +342,7 @@ impl LegacyProfile {
             return;
         }
         let types: Vec<&str> = self.sample_types.iter().map(|t| t.0.as_str()).collect();
-        let is = |set: &[&[&str]]| set.iter().any(|t| *t == types.as_slice());
+        let is = |set: &[&[&str]]| set.contains(&types.as_slice());
         const HEAPZ: &[&[&str]] = &[
             &["allocations", "size"],
             &["objects", "space"],

@@ -38,7 +38,7 @@ fn first_content_line(data: &[u8]) -> Option<(usize, &[u8], Lines<'_>)> {
 }
 
 pub fn sniff(data: &[u8]) -> bool {
-    first_content_line(data).map_or(false, |(_, l, _)| header(l).is_some())
+    first_content_line(data).is_some_and(|(_, l, _)| header(l).is_some())
 }
 
 pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {

@@ -7,8 +7,8 @@
 use super::legacy::{LSample, LegacyProfile};
 use super::lines::Lines;
 use super::{legacy_java, DecodeError, Limits, Stage};
-use crate::hash::FxHashMap;
 use crate::model::{Profile, SourceFormat};
+use crate::util::hash::FxHashMap;
 
 #[derive(Clone, Copy)]
 enum Word {

@@ -6,8 +6,8 @@
 
 use super::legacy::{self, LSample, LegacyProfile};
 use super::{DecodeError, Limits, Stage};
-use crate::hash::FxHashMap;
 use crate::model::{Profile, SourceFormat};
+use crate::util::hash::FxHashMap;
 use regex::Regex;
 use std::sync::OnceLock;
 

@@ -35,7 +35,7 @@ fn header(data: &[u8]) -> Option<(String, Lines<'_>)> {
 }
 
 pub fn sniff(data: &[u8]) -> bool {
-    header(data).map_or(false, |(h, _)| threadz_start_rx().is_match(&h) || thread_start_rx().is_match(&h))
+    header(data).is_some_and(|(h, _)| threadz_start_rx().is_match(&h) || thread_start_rx().is_match(&h))
 }
 
 /// `Ok(None)`: not this format.

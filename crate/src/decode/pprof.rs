@@ -14,8 +14,8 @@
 //! profiles were concatenated.
 
 use super::{DecodeError, Limits, Stage};
-use crate::hash::FxHashMap;
 use crate::model::*;
+use crate::util::hash::FxHashMap;
 
 type Result<T> = std::result::Result<T, DecodeError>;
 

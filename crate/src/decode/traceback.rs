@@ -4,13 +4,13 @@
 //! ```text
 //! goroutine 17 [chan receive, 12 minutes, locked to thread]:
 //! main.worker(0xc000012345, {0x1, 0x2}, ...)
-//! 	/src/main.go:42 +0x1d
+//!     /src/main.go:42 +0x1d
 //! ...additional frames elided...
 //! created by main.start in goroutine 1
-//! 	/src/main.go:30 +0x85
+//!     /src/main.go:30 +0x85
 //! ```
 //!
-//! becomes one record of the goroutine table (id, state, wait, locked,
+//! (the runtime starts file lines with a tab) becomes one record of the goroutine table (id, state, wait, locked,
 //! argument text per frame, elided, creator and parent, ancestors) and counts
 //! one in the profile (`goroutine/count`, one sample per distinct stack and
 //! state; the state is a `state` label). Text before the first goroutine (the
@@ -27,9 +27,9 @@
 
 use super::lines::{self, Lines};
 use super::{DecodeError, Limits, Stage};
-use crate::hash::FxHashMap;
 use crate::model::goroutine::{Ancestor, CreatedBy, Goroutine, GoroutineTable, RaceAccess, TextFrame, TextSpan};
 use crate::model::*;
+use crate::util::hash::FxHashMap;
 use std::sync::Arc;
 
 /// True if `data` holds a goroutine header or a race report anywhere.
@@ -586,7 +586,7 @@ impl<'a> Decoder<'a> {
             return Err(bad(n, "invalid file:line ref: \"\" (the input ends after a function line)"));
         };
         let l = match raw.strip_prefix(indent) {
-            Some(l) if l.first().map_or(false, |&b| b == b'\t' || b == b' ') => l,
+            Some(l) if l.first().is_some_and(|&b| b == b'\t' || b == b' ') => l,
             _ => return Err(bad(n, format!("invalid file:line ref: {:?}", lines::show(raw)))),
         };
         let t = trim_start(l);
@@ -764,7 +764,7 @@ impl<'a> Decoder<'a> {
                 *lines = save;
                 return Ok(());
             };
-            if raw.first().map_or(true, |&b| b != b' ' && b != b'\t') {
+            if raw.first().is_none_or(|&b| b != b' ' && b != b'\t') {
                 // Report headers are not indented, frames are.
                 *lines = save;
                 return Ok(());

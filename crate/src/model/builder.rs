@@ -3,7 +3,7 @@
 //! text decoders and merges agree on what "the same location" means.
 
 use super::*;
-use crate::hash::FxHashMap;
+use crate::util::hash::FxHashMap;
 use std::sync::Arc;
 
 #[derive(Clone, PartialEq, Eq, Hash)]

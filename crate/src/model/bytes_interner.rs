@@ -15,7 +15,7 @@ pub struct BytesInterner {
 #[inline]
 fn hash_bytes(b: &[u8]) -> u64 {
     use std::hash::Hasher;
-    let mut h = crate::hash::FxHasher::default();
+    let mut h = crate::util::hash::FxHasher::default();
     h.write(b);
     h.write_usize(b.len());
     // Fx's low bits are weak; mix before using them as a slot index.

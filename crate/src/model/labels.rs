@@ -1,5 +1,5 @@
 use super::{LabelSetId, StrId};
-use crate::hash::FxHashMap;
+use crate::util::hash::FxHashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct NumLabel {
@@ -23,6 +23,9 @@ impl LabelSet {
         self.strs.is_empty() && self.nums.is_empty()
     }
 
+    // Once per sample while decoding, on a handful of labels: the standard
+    // sort, allocation-free, is worth its two instantiations.
+    #[allow(clippy::disallowed_methods)]
     pub fn canonicalize(&mut self) {
         self.strs.sort_by_key(|p| p.0);
         self.nums.sort_by_key(|n| n.key);

@@ -1,5 +1,5 @@
 use super::{LocId, StackId};
-use crate::hash::{hash_u32s, FxHashMap};
+use crate::util::hash::{hash_u32s, FxHashMap};
 
 /// Deduplicated stacks of locations, leaf first (profile.proto's order).
 /// Stored as one flat frame array plus offsets, so a million samples that

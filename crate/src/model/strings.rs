@@ -1,5 +1,5 @@
 use super::StrId;
-use crate::hash::FxHashMap;
+use crate::util::hash::FxHashMap;
 
 /// Interned strings. Index 0 is always "". Strings from the input that are not
 /// valid UTF-8 are kept with U+FFFD replacements: they are only ever displayed
@@ -27,7 +27,7 @@ impl StringTable {
     /// A table holding exactly `strings` in order (a pprof string table).
     /// The caller guarantees `strings[0] == ""`.
     pub fn from_vec(strings: Vec<Box<str>>) -> Self {
-        debug_assert!(strings.first().map_or(false, |s| s.is_empty()));
+        debug_assert!(strings.first().is_some_and(|s| s.is_empty()));
         StringTable { strings, index: None }
     }
 

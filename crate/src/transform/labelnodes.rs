@@ -3,9 +3,9 @@
 //! function is the sample's values of the key (numeric ones formatted,
 //! comma-joined) and its file is the key.
 
-use crate::hash::FxHashMap;
 use crate::model::*;
-use crate::view::units;
+use crate::util::hash::FxHashMap;
+use crate::util::units;
 use std::sync::Arc;
 
 /// The values of label `key` on a sample, numeric ones formatted in `unit`.

@@ -6,7 +6,7 @@
 
 use super::TransformError;
 use crate::model::*;
-use crate::view::units;
+use crate::util::units;
 use std::sync::Arc;
 
 /// Header of a merge: pprof's combineHeaders.
@@ -89,7 +89,7 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, TransformError> {
     let mut b = ProfileBuilder::new();
     combine_headers(srcs, &mut b)?;
     let n = b.p.num_types();
-    let mut sample_index: crate::hash::FxHashMap<(StackId, LabelSetId), usize> = Default::default();
+    let mut sample_index: crate::util::hash::FxHashMap<(StackId, LabelSetId), usize> = Default::default();
     let mut values: Vec<i64> = Vec::new();
     let mut stacks: Vec<StackId> = Vec::new();
     let mut labels: Vec<LabelSetId> = Vec::new();

@@ -5,7 +5,7 @@
 
 use super::TransformError;
 use crate::model::{LabelSet, Profile, StrId};
-use crate::view::units;
+use crate::util::units;
 use regex::Regex;
 use std::collections::BTreeMap;
 

@@ -8,11 +8,11 @@
 //! printable name at the report's granularity), so a name picked in one view
 //! finds the same function in the others.
 
-use super::graph::{node_info, shorten_function_name, NodeInfo};
-use super::report::Report;
-use crate::hash::FxHashMap;
 use crate::model::*;
-use crate::sort::SortRows;
+use crate::report::graph::{node_info, shorten_function_name, NodeInfo};
+use crate::report::Report;
+use crate::util::hash::FxHashMap;
+use crate::util::sort::SortRows;
 
 /// One distinct frame: the same function reached inline and not inline are two frames.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +69,7 @@ impl CallTree {
     pub fn children_by_weight(&self, node: u32) -> Vec<u32> {
         let mut v = self.children_of(node).to_vec();
         // Stable: equal weights keep name order.
-        v.sort_by(|&a, &b| self.total[b as usize].wrapping_abs().cmp(&self.total[a as usize].wrapping_abs()));
+        v.sort_rows_by(|&a, &b| self.total[b as usize].wrapping_abs().cmp(&self.total[a as usize].wrapping_abs()));
         v
     }
 
@@ -171,6 +171,9 @@ pub fn build_call_tree(rpt: &Report, inverted: bool) -> CallTree {
         paths.push((start as u32, ranks.len() as u32, sid));
     }
     let path_of = |e: &(u32, u32, StackId)| &ranks[e.0 as usize..e.1 as usize];
+    // One entry per distinct stack (up to millions): the unstable sort in
+    // place, without the row sort's index vectors.
+    #[allow(clippy::disallowed_methods)]
     paths.sort_unstable_by(|a, b| path_of(a).cmp(path_of(b)));
 
     let node = |t: &mut CallTree, frame: u32, parent: u32, depth: u32| {
@@ -231,8 +234,8 @@ pub fn build_call_tree(rpt: &Report, inverted: bool) -> CallTree {
 mod tests {
     use super::*;
     use crate::decode::{decode, Limits};
-    use crate::view::report::{Options, ReportKind};
-    use crate::view::top::build_top;
+    use crate::report::top::build_top;
+    use crate::report::{Options, ReportKind};
 
     fn report(fixture: &str, sample_index: &str) -> Report {
         let path = format!("{}/../tests/fixtures/go/{fixture}", env!("CARGO_MANIFEST_DIR"));

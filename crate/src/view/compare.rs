@@ -7,14 +7,14 @@
 //! signed result. Base and target columns come from the same report options
 //! run on each side alone.
 
-use super::graph::{Graph, NodeInfo};
-use super::report::{Options, Report, ReportKind};
-use super::top::{top_of_graph, Top};
-use crate::hash::FxHashMap;
 use crate::model::kind::{classify, ProfileKind};
 use crate::model::Profile;
-use crate::sort::SortRows;
+use crate::report::graph::{Graph, NodeInfo};
+use crate::report::top::{top_of_graph, Top};
+use crate::report::{Options, Report, ReportKind};
 use crate::transform::{self, aggregate, BaseMode, Granularity, TransformError};
+use crate::util::hash::FxHashMap;
+use crate::util::sort::SortRows;
 
 /// How the base is subtracted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -170,8 +170,11 @@ pub struct DiffTop {
     pub warnings: Vec<String>,
 }
 
-/// Per-node flat and cum of one side, keyed like the diff report's nodes.
-fn side_weights(p: &Profile, o: &Options) -> Result<(FxHashMap<NodeInfo, (i64, i64)>, i64), TransformError> {
+/// Flat and cum per node of one side.
+type NodeWeights = FxHashMap<NodeInfo, (i64, i64)>;
+
+/// Per-node flat and cum of one side, keyed like the diff report's nodes, and the side's total.
+fn side_weights(p: &Profile, o: &Options) -> Result<(NodeWeights, i64), TransformError> {
     let r = Report::new(p, ReportKind::Top, o)?;
     let g = Graph::build_nodes(&r.prof, &r.graph_options(), None);
     let map = g.live_nodes().map(|n| (n.info.clone(), (n.flat_value(), n.cum_value()))).collect();

@@ -2,9 +2,9 @@
 //! the format it came from, and the metadata the page's details panel lists
 //! (period, times, comments, mappings, label keys, drop_frames, MemStats).
 
-use super::timefmt;
-use super::units;
 use crate::model::*;
+use crate::util::timefmt;
+use crate::util::units;
 
 /// The kind of profile as the page names it (model::kind decides).
 pub fn profile_kind(p: &Profile) -> &'static str {

@@ -1,12 +1,12 @@
 //! Tables and findings as files the user keeps: CSV (safe to open in a
 //! spreadsheet) and Markdown (safe to paste into a ticket).
 
-use super::findings::Finding;
-use super::report::{Options, Report, ReportKind};
-use super::top::Top;
-use super::units::percentage;
 use crate::model::Profile;
+use crate::report::top::Top;
+use crate::report::{Options, Report, ReportKind};
 use crate::transform::TransformError;
+use crate::util::units::percentage;
+use crate::view::findings::Finding;
 
 /// A CSV cell, quoted when needed; text that a spreadsheet would run as a
 /// formula (=, +, -, @, tab, CR first) is prefixed with a quote, except plain numbers.
@@ -79,7 +79,7 @@ pub fn top_cells(rpt: &Report, top: &Top) -> Vec<Vec<String>> {
         .map(|r| {
             sum = sum.wrapping_add(r.flat);
             let mut row = value_cells(rpt, r.flat, sum, r.cum);
-            row.push(row_name(&r.name, &r.inline_label));
+            row.push(row_name(&r.name, r.inline_label));
             row
         })
         .collect()

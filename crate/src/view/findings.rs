@@ -6,14 +6,14 @@
 //! better than a wrong one: every rule states its thresholds and fires only
 //! above them.
 
-use crate::hash::FxHashMap;
 use crate::model::goroutine::Goroutine;
 use crate::model::kind::{classify, ProfileKind};
 use crate::model::names::{derived_state, first_user_frame};
 use crate::model::{Profile, StackId};
-use crate::sort::SortRows;
 use crate::transform;
-use crate::view::units;
+use crate::util::hash::FxHashMap;
+use crate::util::sort::SortRows;
+use crate::util::units;
 
 /// A documented rule.
 #[derive(Clone, Copy, Debug, serde::Serialize)]

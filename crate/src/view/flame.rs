@@ -8,7 +8,8 @@
 //! binary-searches a row for the visible span, and a box's parent always
 //! comes before it.
 
-use super::calltree::{CallTree, NO_NODE};
+use crate::util::sort::SortRows;
+use crate::view::calltree::{CallTree, NO_NODE};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlameLayout {
@@ -137,10 +138,10 @@ pub struct DiffTree {
 /// Merges `base` and `target` (both top-down) into a [`DiffTree`]. Frames are
 /// matched by printed name and inline mark; children stay in name order.
 pub fn diff_tree(base: &CallTree, target: &CallTree) -> DiffTree {
-    use crate::hash::FxHashMap;
+    use crate::util::hash::FxHashMap;
     let mut t = CallTree { inverted: false, ..Default::default() };
     let mut frame_ids: FxHashMap<(String, bool), u32> = FxHashMap::default();
-    let root = base.frames.first().or(target.frames.first()).cloned().unwrap_or(super::calltree::Frame {
+    let root = base.frames.first().or(target.frames.first()).cloned().unwrap_or(crate::view::calltree::Frame {
         name: "root".into(),
         short: "root".into(),
         package: String::new(),
@@ -179,7 +180,7 @@ pub fn diff_tree(base: &CallTree, target: &CallTree) -> DiffTree {
             tot[side][m as usize] = tot[side][m as usize].wrapping_add(src.total[i]);
             slf[side][m as usize] = slf[side][m as usize].wrapping_add(src.self_value[i]);
         }
-        if src.len() > 0 {
+        if !src.is_empty() {
             tot[side][0] = tot[side][0].wrapping_add(src.total[0]);
             slf[side][0] = slf[side][0].wrapping_add(src.self_value[0]);
         }
@@ -193,7 +194,7 @@ pub fn diff_tree(base: &CallTree, target: &CallTree) -> DiffTree {
     t.child_start = Vec::with_capacity(len + 1);
     t.child_start.push(0);
     for k in kids.iter_mut() {
-        k.sort_by(|&a, &b| {
+        k.sort_rows_by(|&a, &b| {
             let (fa, fb) = (&t.frames[t.frame[a as usize] as usize], &t.frames[t.frame[b as usize] as usize]);
             fa.name.cmp(&fb.name).then(fa.inline.cmp(&fb.inline))
         });
@@ -239,8 +240,8 @@ pub fn diff_boxes(d: &DiffTree, l: &FlameLayout) -> DiffBoxes {
 mod tests {
     use super::*;
     use crate::decode::{decode, Limits};
+    use crate::report::{Options, Report, ReportKind};
     use crate::view::calltree::build_call_tree;
-    use crate::view::report::{Options, Report, ReportKind};
 
     fn tree(fixture: &str, sample_index: &str) -> CallTree {
         let path = format!("{}/../tests/fixtures/go/{fixture}", env!("CARGO_MANIFEST_DIR"));
@@ -275,9 +276,9 @@ mod tests {
                 assert_eq!(tree.parent[l.node[i] as usize], l.node[p]);
             }
         }
-        for i in 0..l.len() {
+        for (i, sum) in child_sum.iter().enumerate() {
             // with min_width 0 and non-negative values, children and self fill the parent exactly
-            assert_eq!(child_sum[i] + l.self_value[i], l.width[i], "box {i}: widths add up");
+            assert_eq!(sum + l.self_value[i], l.width[i], "box {i}: widths add up");
         }
     }
 

@@ -28,11 +28,11 @@
 //! For other goroutine profiles (binary, debug=1, or one traceback against a
 //! profile) the diff compares counts per group: base, target, delta, new and gone.
 
-use super::goroutines::{self, public_group, GoroutineGroup, Grouping, Signature, Similarity};
-use crate::hash::FxHashMap;
 use crate::model::{Profile, SourceFormat};
-use crate::sort::SortRows;
 use crate::transform::TransformError;
+use crate::util::hash::FxHashMap;
+use crate::util::sort::SortRows;
+use crate::view::goroutines::{self, public_group, GoroutineGroup, Grouping, Signature, Similarity};
 
 /// Options of the diff. Defaults: pointer-like values ignored, interval estimated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -22,12 +22,12 @@
 //! Known healthy background goroutines can be folded into one row by the
 //! documented [`BACKGROUND_RULES`].
 
-use crate::hash::FxHashMap;
 use crate::model::kind::{classify, ProfileKind};
 use crate::model::names::{derived_state, first_user_frame, is_stdlib};
 use crate::model::{Profile, SourceFormat, StackId, StrId};
-use crate::sort::SortRows;
 use crate::transform::{self, TransformError};
+use crate::util::hash::FxHashMap;
+use crate::util::sort::SortRows;
 use std::cmp::Ordering;
 
 /// How alike goroutines' arguments must be to share a group (tracebacks

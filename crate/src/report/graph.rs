@@ -6,9 +6,9 @@
 //! weights are linear in the sample values, so summing values per stack
 //! first gives the same graph at a fraction of the cost.
 
-use crate::hash::FxHashMap;
 use crate::model::*;
-use crate::sort::SortRows;
+use crate::util::hash::FxHashMap;
+use crate::util::sort::SortRows;
 use std::sync::Arc;
 
 /// What identifies a node (pprof's NodeInfo).
@@ -723,7 +723,7 @@ impl Graph {
     /// Whether `e.src` reaches `e.dest` without `e` (a walk up the in-edges).
     fn is_redundant_edge(&self, e: usize) -> bool {
         let (src, dest) = (self.edges[e].src, self.edges[e].dest);
-        let mut seen = crate::hash::FxHashSet::default();
+        let mut seen = crate::util::hash::FxHashSet::default();
         seen.insert(dest);
         let mut queue = std::collections::VecDeque::from([dest]);
         while let Some(n) = queue.pop_front() {
@@ -867,7 +867,7 @@ impl Graph {
 /// int64 (Rust's `as` saturates instead). An entropy score is NaN when a
 /// node's negative flat weight cancels its out-edges in a diff.
 pub fn go_int64(f: f64) -> i64 {
-    if !(-9.223372036854775808e18..9.223372036854775807e18).contains(&f) {
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
         i64::MIN
     } else {
         f as i64

@@ -2,9 +2,9 @@
 //! its values, heaviest first; `tagshow` / `taghide` / `tagfocus` /
 //! `tagignore` apply as filters. Numeric values are formatted in their unit.
 
-use super::report::Report;
-use super::units;
-use crate::sort::SortRows;
+use super::Report;
+use crate::util::sort::SortRows;
+use crate::util::units;
 use std::collections::BTreeMap;
 
 /// One value of a label key with its weight.
@@ -165,7 +165,7 @@ fn write_lines(lines: &[Vec<&str>], l0: usize, l1: usize, widths: &[usize], out:
         for (j, c) in line.iter().enumerate() {
             if j < widths.len() {
                 let w = c.chars().count();
-                out.extend(std::iter::repeat(' ').take(widths[j].saturating_sub(w)));
+                out.extend(std::iter::repeat_n(' ', widths[j].saturating_sub(w)));
             }
             out.push_str(c);
         }

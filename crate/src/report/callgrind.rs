@@ -3,9 +3,9 @@
 //! addresses relative to the previous entry where that is shorter.
 
 use super::graph::{Graph, NodeInfo};
-use super::report::Report;
-use super::units;
-use crate::hash::FxHashMap as HashMap;
+use super::Report;
+use crate::util::hash::FxHashMap as HashMap;
+use crate::util::units;
 
 /// pprof's getDisambiguatedNames: nodes of different functions with the same
 /// file and name (call-tree contexts, other binaries) get " [i/n]".

@@ -1,8 +1,8 @@
 //! The top table (pprof's `-top` / `-text`): one row per node with flat,
 //! flat%, sum%, cum, cum%, sorted by flat (or cum), trimmed as pprof trims.
 
-use super::report::{Report, TrimmedGraph};
-use super::units::percentage;
+use super::{Report, TrimmedGraph};
+use crate::util::units::percentage;
 
 /// One row of the top table.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -2,8 +2,8 @@
 //! matches RE, over the untrimmed graph (pprof turns trimming off for peek).
 //! [`peek`] gives the data the page draws; [`render_text`] prints pprof's text.
 
-use super::report::Report;
 use super::tree::{self, Tree};
+use super::Report;
 use crate::transform::TransformError;
 
 /// The matched nodes with their callers and callees (the regexp is the

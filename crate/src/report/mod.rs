@@ -2,14 +2,29 @@
 //! options with pprof's names and defaults, the report total, focus and
 //! granularity applied in pprof's order, the trimmed graph, the output unit
 //! and the header lines.
+//!
+//! The reports themselves, one file each, print what `go tool pprof -REPORT`
+//! prints: `top` (and `-text`), `tree`, `peek`, `traces`, `tags`, `dot`,
+//! `raw`, `comments`, `callgrind`; `graph` is pprof's internal/graph.
 
-use super::graph::{go_base, Graph, GraphOptions, GraphTags, NodeInfo, NodeOrder};
-use super::timefmt;
-use super::units;
+pub mod callgrind;
+pub mod comments;
+pub mod dot;
+pub mod graph;
+pub mod peek;
+pub mod raw;
+pub mod tags;
+pub mod top;
+pub mod traces;
+pub mod tree;
+
 use crate::model::Profile;
 use crate::transform::filter::{self, Filters};
 use crate::transform::tagfilter::{num_label_units, NumLabelUnits};
 use crate::transform::{self, aggregate, Granularity, TransformError};
+use crate::util::timefmt;
+use crate::util::units;
+use graph::{go_base, Graph, GraphOptions, GraphTags, NodeInfo, NodeOrder};
 use std::collections::HashSet;
 use std::sync::Arc;
 

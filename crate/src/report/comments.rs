@@ -1,6 +1,6 @@
 //! pprof's `-comments`: the profile's free-form comments, one per line.
 
-use super::report::Report;
+use super::Report;
 
 pub fn comments(rpt: &Report) -> Vec<String> {
     rpt.prof.comments.iter().map(|&c| rpt.prof.str(c).to_string()).collect()

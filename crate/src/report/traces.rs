@@ -4,10 +4,10 @@
 //! so samples come in pprof's order.
 
 use super::graph::{node_info, GraphOptions};
-use super::report::Report;
-use super::units;
+use super::Report;
 use crate::model::*;
-use crate::sort::SortRows;
+use crate::util::sort::SortRows;
+use crate::util::units;
 
 /// One frame of a trace.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -3,8 +3,8 @@
 //! samples with their location ids and labels, the locations with every
 //! inlined line, the mappings.
 
-use super::timefmt;
 use crate::model::*;
+use crate::util::timefmt;
 use std::fmt::Write;
 
 /// How `Time:` is rendered.

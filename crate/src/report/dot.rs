@@ -11,9 +11,9 @@
 //! `URL`, say) to the drawing. Other strings print exactly as in pprof.
 
 use super::graph::{dot_quoted, shorten_function_name, Graph, NodeInfo, TagWeights};
-use super::report::Report;
-use super::units;
-use crate::sort::SortRows;
+use super::Report;
+use crate::util::sort::SortRows;
+use crate::util::units;
 
 /// Number of nodelets for labels (both numeric and non).
 const MAX_NODELETS: usize = 4;
@@ -432,7 +432,7 @@ mod tests {
 #[cfg(test)]
 mod injection {
     use crate::model::{LabelSet, ProfileBuilder};
-    use crate::view::report::{Options, Report, ReportKind};
+    use crate::report::{Options, Report, ReportKind};
 
     #[test]
     fn profile_strings_cannot_leave_their_dot_string() {

@@ -91,6 +91,7 @@ fn permute<T>(v: &mut [T], order: &[u32]) {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // the standard sort is the reference here
 mod tests {
     use super::*;
 
@@ -110,7 +111,7 @@ mod tests {
                 // (key, original position): equal keys must keep their order.
                 let v: Vec<(u64, usize)> = (0..n).map(|i| (xorshift(&mut seed) % modulus, i)).collect();
                 let mut want = v.clone();
-                want.sort_by(|a, b| a.0.cmp(&b.0));
+                want.sort_by_key(|a| a.0);
                 let mut got = v.clone();
                 got.sort_rows_by(|a, b| a.0.cmp(&b.0));
                 assert_eq!(got, want, "n={n} modulus={modulus}");

@@ -2,8 +2,8 @@
 //! graph with its callers above and callees below, weighted, as a share of
 //! the node's cum. `peek` prints the same for the nodes matching a regexp.
 
-use super::report::Report;
-use super::units::percentage;
+use super::Report;
+use crate::util::units::percentage;
 use regex::Regex;
 
 /// A caller or callee of a node.
