@@ -9,7 +9,7 @@ import workerSource from 'profdrop:worker-source';
  * @typedef {{text: string, offsets: Uint32Array}} StrCol
  */
 /**
- * pprof's options, by pprof's names (see crate/src/view/report.rs `Options`).
+ * pprof's options, by pprof's names (see crate/src/report/mod.rs `Options`).
  * @typedef {{sample_index?: string, granularity?: string, cum?: boolean, nodefraction?: number, focus?: string, ignore?: string,
  *   hide?: string, show?: string, show_from?: string, prune_from?: string}} Options
  */
@@ -17,7 +17,8 @@ import workerSource from 'profdrop:worker-source';
 /**
  * @typedef {{id: number, name: string, kind: string, format: string, sample_types: [string, string][],
  *   default_sample_index: number, samples: number, time_nanos: number, time_text: string,
- *   duration_nanos: number, duration_text: string, size: number, size_text: string, warnings: string[]}} Summary
+ *   duration_nanos: number, duration_text: string, size: number, size_text: string, warnings: string[],
+ *   file_time_nanos?: number, file_time_text?: string}} Summary  file_time_*: the file's date, for a profile without a time
  */
 /**
  * What every view result carries: the report total (sum of |values|), its sample type, and the
@@ -40,16 +41,28 @@ import workerSource from 'profdrop:worker-source';
  */
 /** @typedef {{frames: Uint8Array, value: number, value_text: string, pct: string}} FlameSearch */
 /**
- * @typedef {Header & {node: number, more: number, ids: Uint32Array, name: StrCol, inline: Uint8Array,
+ * Children of a call-tree node as columns (`total` here is the children's column, not the report total).
+ * @typedef {{sample_type: string, unmatched: string[], node: number, more: number, ids: Uint32Array, name: StrCol, inline: Uint8Array,
  *   has_children: Uint8Array, matched: Uint8Array, total: Float64Array, self: Float64Array,
  *   total_text: StrCol, total_pct: StrCol, self_text: StrCol, parent: {total: number, self: number, total_text: string}}} TreeChildren
  */
 /**
- * @typedef {{name: string, weight: number, weight_text: string, pct: string, inline: boolean, residual: boolean}} PeekEdge
+ * @typedef {{name: string, weight: number, weight_text: string, pct: string, inline: boolean}} PeekEdge
  * @typedef {{name: string, flat: number, cum: number, flat_text: string, flat_pct: string, cum_text: string,
  *   cum_pct: string, callers: PeekEdge[], callees: PeekEdge[]}} PeekEntry
  * @typedef {Header & {entries: PeekEntry[]}} PeekView
  */
+/**
+ * The details panel (crate/src/view/details.rs `Details`).
+ * @typedef {{id: number, start: string, limit: string, offset: string, file: string, build_id: string, has: string}} MappingRow
+ * @typedef {{key: string, kind: string, values: number, units: string[], samples: number}} LabelKey
+ * @typedef {{kind: string, format: string, sample_types: [string, string][], default_sample_type: string,
+ *   period_type: [string, string], period: number, period_text: string, time: string, duration: string,
+ *   comments: string[], drop_frames: string, keep_frames: string, doc_url: string, samples: number, stacks: number,
+ *   locations: number, functions: number, mappings: MappingRow[], label_keys: LabelKey[], memstats: [string, string][],
+ *   warnings: string[]}} Details
+ */
+/** @typedef {{file_time_nanos: number, file_time_text: string}} FileTime */
 
 let worker = null;
 let nextId = 1;
@@ -120,17 +133,28 @@ export function load(name, blob, onStage) {
   return call('load', [name, blob], { onStage });
 }
 
-/** Forgets a loaded profile. */
+/** Forgets a loaded profile. @returns {Promise<void>} */
 export function remove(id) {
   return call('remove', [id]);
 }
 
-/** The details panel's data for one loaded profile. */
+/** The details panel's data for one loaded profile. @returns {Promise<Details>} */
 export function details(id) {
   return call('details', [id]);
 }
 
 const ids = (q) => Uint32Array.from(q.ids);
+
+/**
+ * Calls the Session method `method` (crate/src/wasm.rs) with a query's ids and options and
+ * `args` after them: what a typed wrapper below does, for a view whose call needs nothing more.
+ * @param {string} method
+ * @param {Query} q
+ * @returns {Promise<any>}
+ */
+export function query(method, q, ...args) {
+  return call(method, [ids(q), q.options, ...args]);
+}
 
 /** @returns {Promise<TopView>} */
 export function top(q) {
@@ -164,13 +188,14 @@ export function peek(q, pattern) {
 
 /**
  * Formats values in the report's unit and as percentages of `of[i]` (of the total where 0).
- * @returns {Promise<{values: string[], percents: string[]}>}
+ * @typedef {{values: string[], percents: string[]}} Formatted
+ * @returns {Promise<Formatted>}
  */
 export function format(q, values, of) {
   return call('format', [ids(q), q.options, Float64Array.from(values), Float64Array.from(of)]);
 }
 
-/** pprof's -top text (the CLI's output). */
+/** pprof's -top text (the CLI's output). @returns {Promise<string>} */
 export function topText(q) {
   return call('top_text', [ids(q), q.options]);
 }
@@ -251,7 +276,7 @@ export function loadWithin(name, blob, onStage, seconds) {
   });
 }
 
-// Comparisons, goroutines and findings (crate/src/wasm.rs, last section).
+// Comparisons, goroutines and findings (crate/src/session/comparisons.rs, goroutines.rs).
 
 /**
  * The diff top table of a comparison (pprof's diff columns plus each side): per row `name`, `inline`,
@@ -260,7 +285,8 @@ export function loadWithin(name, blob, onStage, seconds) {
  * says the `mode`, the kind's `default_mode` and why, both times (`from_file`: the file's date), `minutes`
  * between them and the rates per minute (`*_rate_text`) when known.
  * @typedef {Header & {labels: string[], kind: string, mode: string, default_mode: string, default_reason: string,
- *   mode_reason: string, warnings: string[], base_total_text: string, target_total_text: string, delta_total_text: string,
+ *   mode_reason: string, warnings: string[], base_total: number, base_total_text: string, target_total: number,
+ *   target_total_text: string, delta_total: number, delta_total_text: string,
  *   total_change: string, from_file: Uint8Array, time_text: string[], time_note?: string, minutes?: number, minutes_text?: string,
  *   total_rate_text?: string, rows: number, name: StrCol, inline: Uint8Array, presence: Uint8Array, flat: Float64Array, cum: Float64Array,
  *   base_flat: Float64Array, base_cum: Float64Array, target_flat: Float64Array, target_cum: Float64Array,
@@ -269,13 +295,78 @@ export function loadWithin(name, blob, onStage, seconds) {
  *   flat_change_text: StrCol, cum_change_text: StrCol, flat_rate_text?: StrCol, cum_rate_text?: StrCol}} DiffTopView
  */
 /** @typedef {{base: number, target: number, mode: string}} Pair  mode: diff_base | base | normalize | '' (the kind's default) */
+/**
+ * The differential flame graph: a FlameView plus per box both sides and the change (−1 … +1).
+ * @typedef {FlameView & {base: Float64Array, target: Float64Array, change: Float64Array}} DiffFlameView
+ */
+/**
+ * Loaded profiles of one kind that can be compared, oldest first; `ordered_by`: time | the files' dates | load order.
+ * @typedef {{kind: string, ids: Uint32Array, time_text: string[], from_file: Uint8Array, ordered_by: string, note?: string}} CompareGroup
+ */
+/** @typedef {{mode: string, reason: string, kind: string}} DefaultMode */
+/** @typedef {{base: string, target: string, delta: string, change: string}} CompareDescription */
+/**
+ * Stacks on one side only (function names, root first).
+ * @typedef {{frames: string[], value: number, text: string}} StackChange
+ * @typedef {{new: StackChange[], gone: StackChange[]}} StackChanges
+ */
+/**
+ * Growth over snapshots ordered by time: `values`/`value_text` hold `snapshots` entries per row; with a limit,
+ * the projection (or `limit_error`).
+ * @typedef {{sample_type: string, unit: string, ids: Uint32Array, time_text: string[], from_file: Uint8Array,
+ *   minutes: Float64Array, minutes_text: string[], totals: Float64Array, totals_text: string[], total_slope: number,
+ *   total_slope_text: string, row_count: number, rows: number, snapshots: number, name: StrCol, values: Float64Array,
+ *   value_text: StrCol, slope: Float64Array, slope_text: StrCol, monotonic: Uint8Array, limit_error?: string,
+ *   limit?: number, limit_text?: string, minutes_to_limit?: number, projection?: string}} GrowthView
+ */
+/**
+ * The Goroutines view (crate/src/view/goroutines.rs); absent values are null.
+ * @typedef {{function: string, file: string, line: number}} Site
+ * @typedef {{function: string, file: string, line: number, args: string|null}} GoFrame
+ * @typedef {{state: string, count: number}} StateCount
+ * @typedef {{key: string, value: string, count: number}} LabelCount
+ * @typedef {{neighbour: number, field: string, frame: number|null, this: string, other: string, text: string}} NotMerged
+ * @typedef {{id: number, count: number, share: number, states: StateCount[], wait_minutes: [number, number]|null,
+ *   locked_to_thread: number, created_by: Site|null, first_user_frame: string|null, entry: string|null,
+ *   labels: LabelCount[], frames: GoFrame[], frames_elided: boolean, stack_unavailable: boolean, ids: number[],
+ *   first: boolean, background: string|null, not_merged: NotMerged|null}} GoroutineGroup
+ * @typedef {{count: number, share: number, by_rule: StateCount[], groups: GoroutineGroup[]}} BackgroundRow
+ * @typedef {{id: string, title: string, entry: string[], all_of: string[], any_of: string[], stdlib_only: boolean,
+ *   why: string}} BackgroundRule
+ * @typedef {{basis: string, function: string, file: string, line: number, count: number, share: number,
+ *   groups: number, states: StateCount[]}} CreatorRow
+ * @typedef {{source_format: string, tracebacks: boolean, similarity: string, total: number, group_count: number,
+ *   groups: GoroutineGroup[], background: BackgroundRow|null, background_rules: BackgroundRule[],
+ *   by_creator: CreatorRow[], notes: string[], share_text: string[], creator_share_text: string[],
+ *   background_share_text?: string, row_count: number, similarity_text: string, rules_text: string[]}} GoroutinesView
+ */
+/**
+ * The goroutine diff (crate/src/view/goroutine_diff.rs): by goroutine id for two debug=2 dumps.
+ * @typedef {{survived: number, stayed: number, moved_in: number, new: number, gone: number, moved_out: number,
+ *   kept_waiting: number|null, wait_growth: [number, number]|null}} IdCounts
+ * @typedef {{minutes: number|null, source: string, range: [number, number]|null, text: string}} Interval
+ * @typedef {{group: GoroutineGroup, base: number, target: number, delta: number, status: string,
+ *   ids: IdCounts|null}} GoroutineDiffRow
+ * @typedef {{by_id: boolean, similarity: string, base_total: number, target_total: number, interval: Interval|null,
+ *   totals: IdCounts|null, rows: GoroutineDiffRow[], warnings: string[], row_count: number, interval_from: string,
+ *   time_note?: string}} GoroutineDiff
+ */
+/**
+ * Leak findings (crate/src/view/findings.rs); `stack_profiles[i][j]` is the loaded profile stack j of finding i is in.
+ * @typedef {{key: string, label: string, value: number, text: string}} Evidence
+ * @typedef {{frames: string[], value: number, focus: string, function: string, source: string}} StackRef
+ * @typedef {{rule: string, title: string, severity: string, summary: string, evidence: Evidence[], stacks: StackRef[],
+ *   fix: string, thresholds: string}} Finding
+ * @typedef {{findings: Finding[], stack_profiles: (number|null)[][], markdown: string, goroutine_profiles: number,
+ *   heap_profiles: number, errors: string[], rules: number}} Findings
+ */
 
-/** Tells the engine the date of the file a profile came from (`File.lastModified`). */
+/** Tells the engine the date of the file a profile came from (`File.lastModified`). @returns {Promise<FileTime|null>} */
 export function setFileTime(id, millis) {
   return call('set_file_time', [id, millis]);
 }
 
-/** Loaded profiles that can be compared, by kind, oldest first. */
+/** Loaded profiles that can be compared, by kind, oldest first. @returns {Promise<CompareGroup[]>} */
 export function compareGroups(ids) {
   return call('compare_groups', [Uint32Array.from(ids)]);
 }
@@ -285,7 +376,7 @@ export function compareTop(pair, options) {
   return call('compare_top', [pair.base, pair.target, pair.mode, options]);
 }
 
-/** The differential flame graph: a FlameView plus per box `base`, `target`, `change` (−1 … +1). */
+/** The differential flame graph. @returns {Promise<DiffFlameView>} */
 export function compareFlame(pair, options, zoom, minFraction) {
   return call('compare_flame', [pair.base, pair.target, pair.mode, options, zoom, minFraction]);
 }
@@ -295,42 +386,43 @@ export function compareFlameSearch(pattern) {
   return call('compare_flame_search', [pattern]);
 }
 
-/** Base, target, delta and change of one box, in the comparison's unit. */
+/** Base, target, delta and change of one box, in the comparison's unit. @returns {Promise<CompareDescription>} */
 export function compareDescribe(base, target) {
   return call('compare_describe', [base, target]);
 }
 
-/** Stacks only in the target (`new`) or only in the base (`gone`). */
+/** Stacks only in the target (`new`) or only in the base (`gone`). @returns {Promise<StackChanges>} */
 export function compareStacks(pair, options, limit) {
   return call('compare_stacks', [pair.base, pair.target, pair.mode, options, limit]);
 }
 
-/** The goroutine diff (by goroutine id for two debug=2 dumps). `interval` NaN: from the times. */
+/** The goroutine diff (by goroutine id for two debug=2 dumps). `interval` NaN: from the times. @returns {Promise<GoroutineDiff>} */
 export function goroutineCompare(pair, similarity, interval, maxRows) {
   return call('goroutine_compare', [pair.base, pair.target, similarity, interval, maxRows]);
 }
 
-/** Growth over N snapshots (ordered by time in the engine), with the projection to `limit`. */
+/** Growth over N snapshots (ordered by time in the engine), with the projection to `limit`. @returns {Promise<GrowthView>} */
 export function growth(ids, options, limit, maxRows) {
   return call('growth', [Uint32Array.from(ids), options, limit, maxRows]);
 }
 
-/** The Goroutines view of the merge of `q.ids`. */
+/** The Goroutines view of the merge of `q.ids`. @returns {Promise<GoroutinesView>} */
 export function goroutines(q, similarity, foldBackground, maxGroups) {
   return call('goroutines', [ids(q), similarity, foldBackground, maxGroups]);
 }
 
-/** Leak findings over the goroutine and heap profiles among `ids` (every loaded one when omitted). */
+/** Leak findings over the goroutine and heap profiles among `ids` (every loaded one when omitted). @returns {Promise<Findings>} */
 export function findings(goroutineLimit, memoryLimit, ids) {
-  return call('findings', [goroutineLimit, memoryLimit, ids ? Uint32Array.from(ids) : null]);
+  if (ids) return call('findings_of', [Uint32Array.from(ids), goroutineLimit, memoryLimit]);
+  return call('findings', [goroutineLimit, memoryLimit]);
 }
 
-/** The mode a comparison defaults to for the target's kind and sample type: `{mode, reason, kind}`. */
+/** The mode a comparison defaults to for the target's kind and sample type. @returns {Promise<DefaultMode>} */
 export function compareDefaultMode(target, options) {
   return call('compare_default_mode', [target, options]);
 }
 
-/** The diff top table as `csv` or `markdown` text. */
+/** The diff top table as `csv` or `markdown` text. @returns {Promise<string>} */
 export function compareExport(pair, options, format) {
   return call('compare_export', [pair.base, pair.target, pair.mode, options, format]);
 }

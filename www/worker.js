@@ -13,7 +13,10 @@ const wasm = initSync({ module: wasmBytes });
 const session = new Session();
 let stopped = null;
 
-const methods = {
+// Calls that are more than one engine method: a load with its stages, the
+// warm-up, the memory figure. Every other message names a Session method
+// (crate/src/wasm.rs) and carries its arguments.
+const special = {
   // The file is read here, in chunks, straight into wasm memory: no copy of
   // it is ever held by the page.
   load(id, name, blob) {
@@ -56,40 +59,20 @@ const methods = {
   },
   /** Bytes of wasm memory (it grows, never shrinks): for the benchmark. */
   memory: () => wasm.memory.buffer.byteLength,
-  remove: (id, h) => session.remove(h),
-  details: (id, h) => session.details(h),
-  top: (id, ids, o) => session.top(ids, o),
-  top_match: (id, ids, o, pattern) => session.top_match(ids, o, pattern),
-  flame: (id, ids, o, zoom, minFraction) => session.flame(ids, o, zoom, minFraction),
-  flame_search: (id, ids, o, pattern) => session.flame_search(ids, o, pattern),
-  tree_children: (id, ids, o, inverted, node, limit, pattern) => session.tree_children(ids, o, inverted, node, limit, pattern),
-  peek: (id, ids, o, pattern) => session.peek(ids, o, pattern),
-  format: (id, ids, o, values, of) => session.format(ids, o, values, of),
-  top_text: (id, ids, o) => session.top_text(ids, o),
-  dot: (id, ids, o) => session.dot(ids, o),
-  tags: (id, ids, o) => session.tags(ids, o),
-  // Comparisons, goroutines, findings.
-  set_file_time: (id, h, millis) => session.set_file_time(h, millis),
-  compare_groups: (id, ids) => session.compare_groups(ids),
-  compare_top: (id, b, t, mode, o) => session.compare_top(b, t, mode, o),
-  compare_flame: (id, b, t, mode, o, zoom, minFraction) => session.compare_flame(b, t, mode, o, zoom, minFraction),
-  compare_flame_search: (id, pattern) => session.compare_flame_search(pattern),
-  compare_describe: (id, base, target) => session.compare_describe(base, target),
-  compare_stacks: (id, b, t, mode, o, limit) => session.compare_stacks(b, t, mode, o, limit),
-  goroutine_compare: (id, b, t, sim, interval, max) => session.goroutine_compare(b, t, sim, interval, max),
-  growth: (id, ids, o, limit, max) => session.growth(ids, o, limit, max),
-  goroutines: (id, ids, sim, fold, max) => session.goroutines(ids, sim, fold, max),
-  findings: (id, gl, ml, ids) => (ids ? session.findings_of(ids, gl, ml) : session.findings(gl, ml)),
-  compare_default_mode: (id, t, o) => session.compare_default_mode(t, o),
-  compare_export: (id, b, t, mode, o, format) => session.compare_export(b, t, mode, o, format),
-  compare_top_match: (id, b, t, mode, o, pattern) => session.compare_top_match(b, t, mode, o, pattern),
-  // Sharing: exports and redacted copies.
-  top_export: (id, ids, o, format) => session.top_export(ids, o, format),
-  export_pprof: (id, ids, o) => session.export_pprof(ids, o),
-  compare_export_pprof: (id, b, t, mode, o) => session.compare_export_pprof(b, t, mode, o),
-  redacted: (id, h, o) => session.redacted(h, o),
-  redaction_kept: (id, o) => session.redaction_kept(o),
 };
+
+/** The Session's own methods, by name (not the constructor, `free`, or wasm-bindgen's internals). */
+const methods = new Set(
+  Object.getOwnPropertyNames(Session.prototype).filter(
+    (m) => typeof Session.prototype[m] === 'function' && m !== 'constructor' && m !== 'free' && !m.startsWith('_'),
+  ),
+);
+
+function dispatch(id, method, args) {
+  if (Object.hasOwn(special, method)) return special[method](id, ...args);
+  if (!methods.has(method)) throw new Error(`the engine has no method ${method}`);
+  return session[method](...args);
+}
 
 /** The buffers of the typed arrays in a result (two levels deep: string columns). */
 function transferables(v, out = [], depth = 0) {
@@ -105,7 +88,7 @@ self.onmessage = (e) => {
     return;
   }
   try {
-    const result = methods[method](id, ...args);
+    const result = dispatch(id, method, args);
     self.postMessage({ id, result }, transferables(result));
   } catch (err) {
     const message = String(err && err.message ? err.message : err);

@@ -11,6 +11,9 @@
 //! - `report`: pprof's reports (top, tree, peek, traces, tags, dot, raw, ...);
 //! - `view`: profdrop's own views and analyses (flame graph, call tree,
 //!   comparisons, goroutines, findings, exports);
+//! - `session`: the engine both front ends drive: loaded profiles, the
+//!   cached report of the last query, comparisons, and every rule of how the
+//!   page's views are made from them, returning plain Rust results;
 //! - `cli` and, behind the `wasm` feature, `wasm`: the two front ends.
 //!
 //! `tests/layers.rs` holds every module to this order.
@@ -21,6 +24,7 @@ pub mod load;
 pub mod model;
 pub mod proto;
 pub mod report;
+pub mod session;
 pub mod transform;
 pub mod util;
 pub mod view;

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 /// Bottom to top. A module may use `crate::X` only for an X before it here.
-const LAYERS: &[&str] = &["util", "model", "proto", "decode", "transform", "load", "report", "view", "cli", "wasm"];
+const LAYERS: &[&str] =
+    &["util", "model", "proto", "decode", "transform", "load", "report", "view", "session", "cli", "wasm"];
 
 fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {

@@ -1,0 +1,146 @@
+//! The engine behind both front ends: a `Session` owns the loaded profiles,
+//! their names and file dates, the loads under way, the report of the last
+//! query and the last comparison, and every rule of how the page's views are
+//! computed from them. It is plain Rust: the CLI and the native tests call it
+//! as the page does through `wasm.rs`, which only converts arguments and
+//! results.
+//!
+//! - `loading`: loads in steps (`begin_load`, `inflate`, `finish_load`),
+//!   summaries, details, removal, file dates.
+//! - `reports`: the views of a query (`ids`, `Options`): top table, flame
+//!   graph, call tree, peek, call graph, tags; the report of the last query
+//!   is kept, so switching views or expanding tree nodes does not recompute it.
+//! - `comparisons`: two profiles compared (diff top table, differential flame
+//!   graph, new and gone stacks), growth over N snapshots, comparable groups.
+//! - `goroutines`: the Goroutines view, the goroutine diff, leak findings.
+//! - `sharing`: the tables as CSV or Markdown, profiles as pprof bytes,
+//!   redacted copies.
+//!
+//! Results are serde-`Serialize` structs. Large ones are columns: [`F64s`],
+//! [`U32s`], [`U8s`] (typed arrays on the page) and [`StrCol`] (one string and
+//! UTF-16 offsets). Numbers are formatted here, with pprof's units. A handle
+//! that names nothing is an [`Error`], never a panic.
+
+mod columns;
+mod comparisons;
+mod goroutines;
+mod loading;
+mod reports;
+mod sharing;
+
+pub use columns::{F64s, StrCol, U32s, U8s};
+pub use comparisons::{
+    CompareDescription, CompareGroup, DefaultMode, DiffFlameView, DiffTopView, GrowthView, StackChangeRow,
+    StackChangesView,
+};
+pub use goroutines::{FindingsView, GoroutineDiffView, GoroutinesView};
+pub use loading::{FileTime, Summary};
+pub use reports::{
+    DotView, FlameSearch, FlameView, Formatted, Header, PeekEdge, PeekEntry, PeekView, TagKeyView, TagsView, TopView,
+    TreeChildren, TreeParent,
+};
+
+use crate::decode::Limits;
+use crate::model::Profile;
+use crate::util::hash::FxHashMap;
+
+/// What went wrong, as one sentence naming the stage ("parsing profile: ... (at byte N)").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error(pub String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+pub(crate) fn err(msg: impl std::fmt::Display) -> Error {
+    Error(msg.to_string())
+}
+
+/// A loaded file: its name (the `file` label of a merge with provenance) and profile.
+struct Loaded {
+    name: String,
+    /// The file's size in bytes, as read.
+    size: usize,
+    profile: Profile,
+}
+
+pub struct Session {
+    /// By handle; `None` once removed (handles are never reused).
+    loaded: Vec<Option<Loaded>>,
+    pending: Vec<Option<loading::Pending>>,
+    limits: Limits,
+    /// Modification dates (ns since the epoch) of files whose profile has no time.
+    file_times: FxHashMap<u32, i64>,
+    /// The merged profile of the last `ids` asked for.
+    source: Option<(Vec<u32>, Profile)>,
+    /// The report (and views computed from it) of the last query.
+    prepared: Option<reports::Prepared>,
+    /// The last comparison and what was computed from it.
+    comparison: Option<comparisons::Prepared>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::with_limits(Limits::default())
+    }
+
+    /// A session whose decoders stop at `limits`.
+    pub fn with_limits(limits: Limits) -> Session {
+        Session {
+            loaded: Vec::new(),
+            pending: Vec::new(),
+            limits,
+            file_times: Default::default(),
+            source: None,
+            prepared: None,
+            comparison: None,
+        }
+    }
+
+    /// The handles of the loaded profiles, in load order.
+    pub fn ids(&self) -> Vec<u32> {
+        (0..self.loaded.len() as u32).filter(|&i| self.loaded[i as usize].is_some()).collect()
+    }
+
+    fn entry(&self, id: u32) -> Result<&Loaded> {
+        self.loaded
+            .get(id as usize)
+            .and_then(|p| p.as_ref())
+            .ok_or_else(|| err(format!("no loaded profile with id {id}")))
+    }
+
+    /// The loaded profile `id`.
+    pub fn profile(&self, id: u32) -> Result<&Profile> {
+        self.entry(id).map(|l| &l.profile)
+    }
+
+    /// The file name profile `id` was loaded from.
+    pub fn name(&self, id: u32) -> Result<&str> {
+        self.entry(id).map(|l| l.name.as_str())
+    }
+}
+
+/// The search box's pattern (pprof's regular expression syntax); "" is no search.
+fn compile(pattern: &str) -> Result<Option<regex::Regex>> {
+    if pattern.is_empty() {
+        return Ok(None);
+    }
+    regex::Regex::new(pattern).map(Some).map_err(|e| err(format!("failed to compile regexp {pattern}: {e}")))
+}
+
+/// For each name, whether `re` matches it (no pattern: `empty`).
+fn matches<'a>(re: &Option<regex::Regex>, names: impl Iterator<Item = &'a str>, empty: bool) -> U8s {
+    U8s(names.map(|n| re.as_ref().map_or(empty, |re| re.is_match(n)) as u8).collect())
+}
