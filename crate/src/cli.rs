@@ -5,6 +5,7 @@
 use crate::decode::Limits;
 use crate::load::{self, BaseOptions, Input};
 use crate::report::{Options, Report, ReportKind};
+use crate::session::Session;
 use crate::transform::{BaseMode, Granularity};
 use {
     crate::report::callgrind, crate::report::comments, crate::report::dot, crate::report::peek, crate::report::raw,
@@ -24,6 +25,8 @@ Options (pprof's names):
   --tagroot=KEYS --tagleaf=KEYS   --call_tree   --add_comment=TEXT
   --trim_path=PATHS  --source_path=PATHS
   --diff_base=FILE | --base=FILE   --normalize   --relative_percentages
+  --table=csv|markdown  (top only: the table as the page exports it; with one
+                         --diff_base or --base, the diff table with both sides)
   --drop_negative  --compact_labels  --trim=false
   --tags_of_total (tags as pprof since 2023 prints them: percentages of the total)
 Limits:
@@ -59,6 +62,8 @@ pub struct Command {
     pub limits: Limits,
     /// `add_comment`: a comment added to the profile after loading.
     pub add_comment: String,
+    /// `table`: "" (pprof's text), or `csv` / `markdown` for the top table.
+    pub table: String,
 }
 
 fn parse_bool(name: &str, v: Option<&str>) -> Result<bool, String> {
@@ -74,6 +79,45 @@ fn parse_num<T: std::str::FromStr>(name: &str, v: Option<&str>) -> Result<T, Str
     v.parse().map_err(|_| format!("--{name}: {v:?} is not a valid number"))
 }
 
+/// Which of `--diff_base` and `--base` a command line gave.
+#[derive(Default)]
+struct BaseFlags {
+    diff_base: bool,
+    base: bool,
+}
+
+/// Flags that take no value (a value may still follow `=`); the others
+/// accept theirs as the next argument too.
+fn is_switch(name: &str) -> bool {
+    matches!(
+        name,
+        "cum"
+            | "flat"
+            | "mean"
+            | "noinlines"
+            | "inuse_space"
+            | "inuse_objects"
+            | "alloc_space"
+            | "alloc_objects"
+            | "contentions"
+            | "total_delay"
+            | "mean_delay"
+            | "normalize"
+            | "relative_percentages"
+            | "drop_negative"
+            | "compact_labels"
+            | "trim"
+            | "functions"
+            | "filefunctions"
+            | "files"
+            | "lines"
+            | "addresses"
+            | "call_tree"
+            | "tags_of_total"
+            | "provenance"
+    )
+}
+
 pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut it = args.iter();
     let report = it.next().ok_or("missing REPORT")?;
@@ -86,9 +130,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         base: BaseOptions::default(),
         limits: Limits::default(),
         add_comment: String::new(),
+        table: String::new(),
     };
-    let mut diff_base = false;
-    let mut plain_base = false;
+    let mut flags = BaseFlags::default();
     let mut only_files = false;
     while let Some(a) = it.next() {
         if only_files || !a.starts_with('-') || a == "-" {
@@ -101,44 +145,21 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         }
         let flag = a.trim_start_matches('-');
         let (name, value) = match flag.split_once('=') {
-            Some((n, v)) => (n, Some(v)),
-            None => (flag, None),
+            Some((n, v)) => (n, Some(v.to_string())),
+            None if is_switch(flag) => (flag, None),
+            None => (flag, Some(it.next().ok_or_else(|| format!("--{flag} needs a value"))?.clone())),
         };
-        // Flags that take a value accept it as the next argument too.
-        let takes_value = !matches!(
-            name,
-            "cum"
-                | "flat"
-                | "mean"
-                | "noinlines"
-                | "inuse_space"
-                | "inuse_objects"
-                | "alloc_space"
-                | "alloc_objects"
-                | "contentions"
-                | "total_delay"
-                | "mean_delay"
-                | "normalize"
-                | "relative_percentages"
-                | "drop_negative"
-                | "compact_labels"
-                | "trim"
-                | "functions"
-                | "filefunctions"
-                | "files"
-                | "lines"
-                | "addresses"
-                | "call_tree"
-                | "tags_of_total"
-                | "provenance"
-        );
-        let value: Option<String> = match value {
-            Some(v) => Some(v.to_string()),
-            None if takes_value => Some(it.next().ok_or_else(|| format!("--{name} needs a value"))?.clone()),
-            None => None,
-        };
-        let v = value.as_deref();
-        let o = &mut c.options;
+        if !c.set_report_option(name, value.as_deref())? {
+            c.set_option(name, value.as_deref(), &mut flags)?;
+        }
+    }
+    c.finish(flags)
+}
+
+impl Command {
+    /// One of pprof's report options (into `self.options`); false for a name that is not one.
+    fn set_report_option(&mut self, name: &str, v: Option<&str>) -> Result<bool, String> {
+        let o = &mut self.options;
         let text = || v.unwrap_or("").to_string();
         match name {
             "sample_index" => o.sample_index = text(),
@@ -192,39 +213,58 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "provenance" => o.provenance = parse_bool(name, v)?,
             "trim_path" => o.trim_path = text(),
             "source_path" => o.source_path = text(),
-            "add_comment" => c.add_comment = text(),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The options that are not the report's: bases, limits, comments, the table format.
+    fn set_option(&mut self, name: &str, v: Option<&str>, flags: &mut BaseFlags) -> Result<(), String> {
+        let text = || v.unwrap_or("").to_string();
+        match name {
+            "add_comment" => self.add_comment = text(),
+            "table" => self.table = text(),
             "diff_base" => {
-                diff_base = true;
-                c.bases.push(text());
+                flags.diff_base = true;
+                self.bases.push(text());
             }
             "base" => {
-                plain_base = true;
-                c.bases.push(text());
+                flags.base = true;
+                self.bases.push(text());
             }
-            "normalize" => c.base.normalize = parse_bool(name, v)?,
-            "max_inflated" => c.limits.max_inflated_bytes = parse_num(name, v)?,
-            "max_samples" => c.limits.max_samples = parse_num(name, v)?,
-            "max_stack_depth" => c.limits.max_stack_depth = parse_num(name, v)?,
-            "max_string_bytes" => c.limits.max_string_bytes = parse_num(name, v)?,
-            "max_table_entries" => c.limits.max_table_entries = parse_num(name, v)?,
+            "normalize" => self.base.normalize = parse_bool(name, v)?,
+            "max_inflated" => self.limits.max_inflated_bytes = parse_num(name, v)?,
+            "max_samples" => self.limits.max_samples = parse_num(name, v)?,
+            "max_stack_depth" => self.limits.max_stack_depth = parse_num(name, v)?,
+            "max_string_bytes" => self.limits.max_string_bytes = parse_num(name, v)?,
+            "max_table_entries" => self.limits.max_table_entries = parse_num(name, v)?,
+
             _ => return Err(format!("unknown option --{name}")),
         }
+        Ok(())
     }
-    if diff_base && plain_base {
-        return Err("-base and -diff_base flags cannot both be specified".into());
+
+    /// The checks that need the whole command line.
+    fn finish(mut self, flags: BaseFlags) -> Result<Command, String> {
+        if flags.diff_base && flags.base {
+            return Err("-base and -diff_base flags cannot both be specified".into());
+        }
+        if flags.diff_base {
+            self.base.mode = Some(BaseMode::DiffBase);
+        } else if flags.base {
+            self.base.mode = Some(BaseMode::Base);
+        }
+        if self.files.is_empty() {
+            return Err("no profile FILE given".into());
+        }
+        if !self.table.is_empty() && !matches!(self.kind, ReportKind::Top | ReportKind::Text) {
+            return Err("--table is for the top report".into());
+        }
+        if self.kind == ReportKind::Peek && self.options.peek.is_empty() {
+            return Err("peek needs its regexp: --peek=RE".into());
+        }
+        Ok(self)
     }
-    if diff_base {
-        c.base.mode = Some(BaseMode::DiffBase);
-    } else if plain_base {
-        c.base.mode = Some(BaseMode::Base);
-    }
-    if c.files.is_empty() {
-        return Err("no profile FILE given".into());
-    }
-    if kind == ReportKind::Peek && c.options.peek.is_empty() {
-        return Err("peek needs its regexp: --peek=RE".into());
-    }
-    Ok(c)
 }
 
 /// Runs one command with files read by `read` (the real CLI reads the disk).
@@ -246,6 +286,9 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
         (Ok(f), Ok(b)) => (f, b),
         (Err(e), _) | (_, Err(e)) => return fail(1, e),
     };
+    if !c.table.is_empty() {
+        return table_export(&c, &files, &bases);
+    }
     let inputs: Vec<Input> = files.iter().map(|(n, d)| Input { name: n, data: d }).collect();
     let base_inputs: Vec<Input> = bases.iter().map(|(n, d)| Input { name: n, data: d }).collect();
     let loaded = if c.options.provenance {
@@ -284,6 +327,36 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
         },
     };
     Outcome { stdout, stderr: stderr(&rpt, None), code: 0 }
+}
+
+/// `top --table=csv|markdown`: the top table as the page exports it (the
+/// files merged), or with one `--diff_base` / `--base` and one file the
+/// diff table with both sides (the page's Compare table).
+fn table_export(c: &Command, files: &[(String, Vec<u8>)], bases: &[(String, Vec<u8>)]) -> Outcome {
+    let mut s = Session::with_limits(c.limits.clone());
+    let mut load = |v: &[(String, Vec<u8>)]| -> Result<Vec<u32>, String> {
+        v.iter().map(|(n, d)| s.load(n, d).map(|r| r.id).map_err(|e| e.0)).collect()
+    };
+    let (ids, base_ids) = match (load(files), load(bases)) {
+        (Ok(f), Ok(b)) => (f, b),
+        (Err(e), _) | (_, Err(e)) => return fail(1, e),
+    };
+    let out = match (&base_ids[..], &ids[..]) {
+        ([], _) => s.top_export(&ids, &c.options, &c.table),
+        ([base], [target]) => {
+            let mode = match c.base.mode {
+                Some(BaseMode::Base) => "base",
+                _ if c.base.normalize => "normalize",
+                _ => "diff_base",
+            };
+            s.compare_export(*base, *target, mode, &c.options, &c.table)
+        }
+        _ => return fail(2, "--table with a base compares one FILE with one --diff_base or --base"),
+    };
+    match out {
+        Ok(stdout) => Outcome { stdout, stderr: String::new(), code: 0 },
+        Err(e) => fail(1, e.0),
+    }
 }
 
 /// `--provenance`: the sources merged with a `file` label naming each.
