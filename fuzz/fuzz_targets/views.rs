@@ -4,10 +4,10 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use profdrop::decode::{decode, Limits};
+use profdrop::report::top;
+use profdrop::report::{Options, Report, ReportKind};
 use profdrop::view::calltree::build_call_tree;
 use profdrop::view::flame;
-use profdrop::report::{Options, Report, ReportKind};
-use profdrop::report::top;
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits { max_inflated_bytes: 64 << 20, ..Limits::default() };
