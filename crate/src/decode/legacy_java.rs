@@ -72,6 +72,63 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
     let mut p = LegacyProfile::new(SourceFormat::LegacyJava);
 
     // Attributes.
+    let Some(end_of_header) = read_attributes(data, body, kind, &mut p)? else { return Ok(None) };
+
+    // Samples.
+    let mut locs: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut rest = &data[data.len()..];
+    let mut found_end = false;
+    for (start, raw, _) in complete_lines(&data[end_of_header..]) {
+        let start = end_of_header + start;
+        let line = String::from_utf8_lossy(super::lines::trim(raw)).into_owned();
+        if line.is_empty() {
+            continue;
+        }
+        let Some(c) = sample_rx().captures(&line) else {
+            rest = &data[start..];
+            found_end = true;
+            break;
+        };
+        let at = line_of(start);
+        let addrs = legacy::parse_hex_addresses(&c[3])
+            .map_err(|e| legacy::err_at(at, format!("malformed sample: {line}: {e}")))?;
+        let sloc: Vec<u32> = addrs
+            .iter()
+            .map(|&a| {
+                let id = p.location_at(a);
+                locs.insert(a, id);
+                id
+            })
+            .collect();
+        // The columns are swapped compared with other formats.
+        let parse = |s: &str| {
+            legacy::parse_int_base0(s)
+                .ok_or_else(|| legacy::err_at(at, format!("parsing sample {line}: invalid number {s:?}")))
+        };
+        let (values, num_labels) = scale_sample(kind, p.period, parse(&c[2])?, parse(&c[1])?)
+            .map_err(|e| legacy::err_at(at, format!("parsing sample {line}: {e}")))?;
+        p.samples.push(LSample { values, locs: sloc, num_labels, ..Default::default() });
+    }
+    if !found_end {
+        // Everything parsed as samples up to the last newline; what follows it is the rest.
+        let last_nl =
+            data[end_of_header..].iter().rposition(|&b| b == b'\n').map_or(end_of_header, |i| end_of_header + i + 1);
+        rest = &data[last_nl..];
+    }
+    if p.sample_types.is_empty() && !p.samples.is_empty() {
+        return Err(DecodeError::new(Stage::Malformed, "missing sample type information"));
+    }
+    parse_locations(rest, &locs, &mut p);
+    aggregate_addresses(&mut p);
+    p.add_legacy_frame_info();
+    p.into_profile(limits).map(Some)
+}
+
+/// The attribute lines after the header (`format = java`, resolution,
+/// sampling period, ms since reset): where the samples start, or `None`
+/// when an attribute says this is not the format.
+fn read_attributes(data: &[u8], body: usize, kind: Kind, p: &mut LegacyProfile) -> Result<Option<usize>, DecodeError> {
+    let line_of = |offset: usize| data[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
     let mut pos = body;
     let mut end_of_header = data.len();
     for (start, raw, next) in complete_lines(&data[body..]) {
@@ -115,72 +172,34 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeErr
     if end_of_header == data.len() {
         end_of_header = pos;
     }
+    Ok(Some(end_of_header))
+}
 
-    // Samples.
-    let mut locs: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut rest = &data[data.len()..];
-    let mut found_end = false;
-    for (start, raw, _) in complete_lines(&data[end_of_header..]) {
-        let start = end_of_header + start;
-        let line = String::from_utf8_lossy(super::lines::trim(raw)).into_owned();
-        if line.is_empty() {
-            continue;
-        }
-        let Some(c) = sample_rx().captures(&line) else {
-            rest = &data[start..];
-            found_end = true;
-            break;
-        };
-        let at = line_of(start);
-        let addrs = legacy::parse_hex_addresses(&c[3])
-            .map_err(|e| legacy::err_at(at, format!("malformed sample: {line}: {e}")))?;
-        let sloc: Vec<u32> = addrs
-            .iter()
-            .map(|&a| {
-                let id = p.location_at(a);
-                locs.insert(a, id);
-                id
-            })
-            .collect();
-        // The columns are swapped compared with other formats.
-        let parse = |s: &str| {
-            legacy::parse_int_base0(s)
-                .ok_or_else(|| legacy::err_at(at, format!("parsing sample {line}: invalid number {s:?}")))
-        };
-        let mut v0 = parse(&c[2])?;
-        let mut v1 = parse(&c[1])?;
-        let mut num_labels = Vec::new();
-        match kind {
-            Kind::Heap => {
-                const JAVA_HEAPZ_SAMPLING_RATE: i64 = 524288;
-                if v0 == 0 {
-                    return Err(legacy::err_at(at, format!("parsing sample {line}: second value must be non-zero")));
-                }
-                num_labels.push(("bytes".to_string(), v1 / v0));
-                (v0, v1) = legacy::scale_heap_sample(v0, v1, JAVA_HEAPZ_SAMPLING_RATE);
+/// Numeric labels (key, value) of a sample.
+type NumLabels = Vec<(String, i64)>;
+
+/// A sample's values in profile order (the file swaps the columns), heap
+/// samples unsampled with their size as a `bytes` label, contention scaled by the period.
+fn scale_sample(kind: Kind, period: i64, v0: i64, v1: i64) -> Result<(Vec<i64>, NumLabels), String> {
+    let (mut v0, mut v1) = (v0, v1);
+    let mut num_labels = Vec::new();
+    match kind {
+        Kind::Heap => {
+            const JAVA_HEAPZ_SAMPLING_RATE: i64 = 524288;
+            if v0 == 0 {
+                return Err("second value must be non-zero".into());
             }
-            Kind::Contention => {
-                if p.period != 0 {
-                    v0 = v0.wrapping_mul(p.period);
-                    v1 = v1.wrapping_mul(p.period);
-                }
+            num_labels.push(("bytes".to_string(), v1 / v0));
+            (v0, v1) = legacy::scale_heap_sample(v0, v1, JAVA_HEAPZ_SAMPLING_RATE);
+        }
+        Kind::Contention => {
+            if period != 0 {
+                v0 = v0.wrapping_mul(period);
+                v1 = v1.wrapping_mul(period);
             }
         }
-        p.samples.push(LSample { values: vec![v0, v1], locs: sloc, num_labels, ..Default::default() });
     }
-    if !found_end {
-        // Everything parsed as samples up to the last newline; what follows it is the rest.
-        let last_nl =
-            data[end_of_header..].iter().rposition(|&b| b == b'\n').map_or(end_of_header, |i| end_of_header + i + 1);
-        rest = &data[last_nl..];
-    }
-    if p.sample_types.is_empty() && !p.samples.is_empty() {
-        return Err(DecodeError::new(Stage::Malformed, "missing sample type information"));
-    }
-    parse_locations(rest, &locs, &mut p);
-    aggregate_addresses(&mut p);
-    p.add_legacy_frame_info();
-    p.into_profile(limits).map(Some)
+    Ok((vec![v0, v1], num_labels))
 }
 
 /// pprof's parseJavaLocations: `0xADDR function (File.java:LINE)` lines name

@@ -325,208 +325,307 @@ pub fn check_prefix(
     Ok(())
 }
 
+/// What pass 1 gathers: the tables as read (string indexes unresolved), the
+/// header's string indexes, and how many samples there are and where the first is.
+struct Tables<'a> {
+    strings: Strings<'a>,
+    string_bytes: u64,
+    sample_types: Vec<RawValueType>,
+    period_type: Option<RawValueType>,
+    mappings: Vec<RawMapping>,
+    locations: Vec<RawLocation>,
+    functions: Vec<RawFunction>,
+    comments: Vec<(i64, usize)>,
+    drop_frames: i64,
+    keep_frames: i64,
+    default_sample_type: i64,
+    doc_url: i64,
+    time_seen: bool,
+    n_samples: u64,
+    first_sample_pos: Option<usize>,
+}
+
 pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
     if data.is_empty() {
         return Err(DecodeError::new(Stage::Parsing, "empty input file"));
     }
     let mut p = Profile::default();
-    let mut sample_types: Vec<RawValueType> = Vec::new();
-    let mut mappings: Vec<RawMapping> = Vec::new();
-    let mut locations: Vec<RawLocation> = Vec::new();
-    let mut functions: Vec<RawFunction> = Vec::new();
-    let mut strings = Strings { raw: Vec::new(), data };
-    let mut string_bytes = 0u64;
-    let mut n_samples = 0u64;
-    let mut first_sample_pos = None;
-    let (mut drop_frames, mut keep_frames, mut default_sample_type, mut doc_url) = (0i64, 0i64, 0i64, 0i64);
-    let mut period_type: Option<RawValueType> = None;
-    let mut comments: Vec<(i64, usize)> = Vec::new();
-    let mut time_seen = false;
-
     // Pass 1: everything except samples (they may come before the locations they use).
-    let too_many = |at: usize, what: &str| {
-        perr(
-            at,
-            format!(
-                "the profile has more than {} {what}, the limit on table entries; raise it (CLI: --max_table_entries=N) if the file is genuine",
-                limits.max_table_entries
-            ),
-        )
+    let mut t = read_tables(data, limits, &mut p)?;
+    if t.strings.raw.is_empty() {
+        // pprof: a profile without a string table fails every string lookup.
+        return Err(perr(0, "malformed profile format: the profile has no string table"));
+    }
+    let table = string_texts(&t.strings);
+    resolve_header(&mut p, &t)?;
+    let mapping_ids = resolve_mappings(&mut p, &t)?;
+    let function_ids = resolve_functions(&mut p, &t)?;
+    let location_ids = resolve_locations(&mut p, std::mem::take(&mut t.locations), &mapping_ids, &function_ids)?;
+    if p.sample_types.is_empty() && t.n_samples > 0 {
+        return Err(merr(t.first_sample_pos.unwrap_or(0), "missing sample type information"));
+    }
+    // Pass 2: samples, straight into the columns.
+    let mut r = SampleReader::new(data, limits, &t.strings, &location_ids, p.sample_types.len(), t.n_samples);
+    let mut w = Wire::new(data, 0, data.len());
+    while !w.done() {
+        let (field, wt, at) = w.key()?;
+        if field != 2 {
+            w.skip(wt, at)?;
+            continue;
+        }
+        let (s, e) = w.len_delimited()?;
+        r.sample(s, e)?;
+    }
+    p.samples = r.samples.into();
+    p.stacks = r.stacks.into();
+    p.label_sets = r.label_sets.into();
+    p.strings = StringTable::from_vec(table);
+    p.source_format = SourceFormat::Pprof;
+    Ok(p)
+}
+
+/// Pass 1: the top-level fields except the samples (only counted), with the
+/// limits on table entries, samples and string bytes; scalar header fields
+/// go straight into `p`.
+fn read_tables<'a>(data: &'a [u8], limits: &Limits, p: &mut Profile) -> Result<Tables<'a>> {
+    let mut t = Tables {
+        strings: Strings { raw: Vec::new(), data },
+        string_bytes: 0,
+        sample_types: Vec::new(),
+        period_type: None,
+        mappings: Vec::new(),
+        locations: Vec::new(),
+        functions: Vec::new(),
+        comments: Vec::new(),
+        drop_frames: 0,
+        keep_frames: 0,
+        default_sample_type: 0,
+        doc_url: 0,
+        time_seen: false,
+        n_samples: 0,
+        first_sample_pos: None,
     };
     let mut w = Wire::new(data, 0, data.len());
     while !w.done() {
         let (field, wt, at) = w.key()?;
-        let entries = match field {
-            3 => mappings.len(),
-            4 => locations.len(),
-            5 => functions.len(),
-            6 => strings.raw.len(),
-            _ => 0,
-        };
-        if entries as u64 >= limits.max_table_entries {
-            return Err(too_many(at, ["mappings", "locations", "functions", "strings"][field as usize - 3]));
-        }
+        t.check_entries(field, at, limits)?;
         match field {
             1 | 11 => {
                 want(wt, WT_LEN, at, if field == 1 { "sample_type" } else { "period_type" })?;
                 let vt = decode_value_type(&mut w, at)?;
                 if field == 1 {
-                    sample_types.push(vt);
+                    t.sample_types.push(vt);
                 } else {
-                    period_type = Some(vt);
+                    t.period_type = Some(vt);
                 }
             }
             2 => {
                 want(wt, WT_LEN, at, "sample")?;
                 w.len_delimited()?;
-                n_samples += 1;
-                if n_samples > limits.max_samples {
-                    return Err(DecodeError::at_byte(
-                        Stage::Parsing,
-                        at,
-                        format!(
-                            "the profile has more than {} samples, the limit on samples per profile; raise it (CLI: --max_samples=N) if the file is genuine",
-                            limits.max_samples
-                        ),
-                    ));
-                }
-                first_sample_pos.get_or_insert(at);
+                t.count_sample(at, limits)?;
             }
             3 => {
                 want(wt, WT_LEN, at, "mapping")?;
-                mappings.push(decode_mapping(&mut w, at)?);
+                t.mappings.push(decode_mapping(&mut w, at)?);
             }
             4 => {
                 want(wt, WT_LEN, at, "location")?;
-                locations.push(decode_location(&mut w, at)?);
+                t.locations.push(decode_location(&mut w, at)?);
             }
             5 => {
                 want(wt, WT_LEN, at, "function")?;
-                functions.push(decode_function(&mut w, at)?);
+                t.functions.push(decode_function(&mut w, at)?);
             }
             6 => {
                 want(wt, WT_LEN, at, "string_table entry")?;
                 let (s, e) = w.len_delimited()?;
-                if strings.raw.is_empty() && e != s {
-                    return Err(perr(at, "string_table[0] must be ''"));
-                }
-                string_bytes += (e - s) as u64;
-                if string_bytes > limits.max_string_bytes {
-                    return Err(perr(
-                        at,
-                        format!(
-                            "the string table holds more than {} bytes, the limit on string table size; raise it (CLI: --max_string_bytes=N) if the file is genuine",
-                            limits.max_string_bytes
-                        ),
-                    ));
-                }
-                strings.raw.push((s, e));
+                t.push_string(s, e, at, limits)?;
             }
             7 | 8 | 9 | 10 | 12 | 14 | 15 => {
                 want(wt, WT_VARINT, at, "a scalar header field")?;
                 let v = w.varint()? as i64;
-                match field {
-                    7 => drop_frames = v,
-                    8 => keep_frames = v,
-                    9 => {
-                        if time_seen && p.time_nanos != 0 {
-                            return Err(perr(at, "concatenated profiles detected"));
-                        }
-                        time_seen = true;
-                        p.time_nanos = v;
-                    }
-                    10 => p.duration_nanos = v,
-                    12 => p.period = v,
-                    14 => default_sample_type = v,
-                    _ => doc_url = v,
-                }
+                t.scalar(field, v, at, p)?;
             }
             13 => for_each_int(&mut w, wt, at, "comment", |v, pos| {
-                comments.push((v as i64, pos));
+                t.comments.push((v as i64, pos));
                 Ok(())
             })?,
             _ => w.skip(wt, at)?,
         }
     }
+    Ok(t)
+}
 
-    if strings.raw.is_empty() {
-        // pprof: a profile without a string table fails every string lookup.
-        return Err(perr(0, "malformed profile format: the profile has no string table"));
+impl Tables<'_> {
+    /// The limit on entries of the table `field` adds to.
+    fn check_entries(&self, field: u64, at: usize, limits: &Limits) -> Result<()> {
+        let entries = match field {
+            3 => self.mappings.len(),
+            4 => self.locations.len(),
+            5 => self.functions.len(),
+            6 => self.strings.raw.len(),
+            _ => 0,
+        };
+        if entries as u64 >= limits.max_table_entries {
+            let what = ["mappings", "locations", "functions", "strings"][field as usize - 3];
+            return Err(perr(
+                at,
+                format!(
+                    "the profile has more than {} {what}, the limit on table entries; raise it (CLI: --max_table_entries=N) if the file is genuine",
+                    limits.max_table_entries
+                ),
+            ));
+        }
+        Ok(())
     }
 
-    // Strings: keep them as text; invalid UTF-8 becomes U+FFFD (they are only displayed).
-    let table: Vec<Box<str>> = strings
+    fn count_sample(&mut self, at: usize, limits: &Limits) -> Result<()> {
+        self.n_samples += 1;
+        if self.n_samples > limits.max_samples {
+            return Err(DecodeError::at_byte(
+                Stage::Parsing,
+                at,
+                format!(
+                    "the profile has more than {} samples, the limit on samples per profile; raise it (CLI: --max_samples=N) if the file is genuine",
+                    limits.max_samples
+                ),
+            ));
+        }
+        self.first_sample_pos.get_or_insert(at);
+        Ok(())
+    }
+
+    fn push_string(&mut self, s: usize, e: usize, at: usize, limits: &Limits) -> Result<()> {
+        if self.strings.raw.is_empty() && e != s {
+            return Err(perr(at, "string_table[0] must be ''"));
+        }
+        self.string_bytes += (e - s) as u64;
+        if self.string_bytes > limits.max_string_bytes {
+            return Err(perr(
+                at,
+                format!(
+                    "the string table holds more than {} bytes, the limit on string table size; raise it (CLI: --max_string_bytes=N) if the file is genuine",
+                    limits.max_string_bytes
+                ),
+            ));
+        }
+        self.strings.raw.push((s, e));
+        Ok(())
+    }
+
+    /// A scalar header field (a second time_nanos means concatenated profiles).
+    fn scalar(&mut self, field: u64, v: i64, at: usize, p: &mut Profile) -> Result<()> {
+        match field {
+            7 => self.drop_frames = v,
+            8 => self.keep_frames = v,
+            9 => {
+                if self.time_seen && p.time_nanos != 0 {
+                    return Err(perr(at, "concatenated profiles detected"));
+                }
+                self.time_seen = true;
+                p.time_nanos = v;
+            }
+            10 => p.duration_nanos = v,
+            12 => p.period = v,
+            14 => self.default_sample_type = v,
+            _ => self.doc_url = v,
+        }
+        Ok(())
+    }
+}
+
+/// The string table as text; invalid UTF-8 becomes U+FFFD (strings are only displayed).
+fn string_texts(strings: &Strings) -> Vec<Box<str>> {
+    strings
         .raw
         .iter()
         .map(|&(s, e)| match std::str::from_utf8(&strings.data[s..e]) {
             Ok(t) => t.into(),
             Err(_) => String::from_utf8_lossy(&strings.data[s..e]).into_owned().into_boxed_str(),
         })
-        .collect();
+        .collect()
+}
 
-    // Header fields.
-    for vt in &sample_types {
+/// Sample types, period type, drop/keep frames, default sample type, doc url, comments.
+fn resolve_header(p: &mut Profile, t: &Tables) -> Result<()> {
+    let strings = &t.strings;
+    for vt in &t.sample_types {
         p.sample_types.push(ValueType {
             r#type: strings.id(vt.r#type, vt.pos, "a sample type")?,
             unit: strings.id(vt.unit, vt.pos, "a sample type unit")?,
         });
     }
-    if let Some(vt) = &period_type {
+    if let Some(vt) = &t.period_type {
         p.period_type = ValueType {
             r#type: strings.id(vt.r#type, vt.pos, "the period type")?,
             unit: strings.id(vt.unit, vt.pos, "the period unit")?,
         };
     }
-    p.drop_frames = strings.id(drop_frames, 0, "drop_frames")?;
-    p.keep_frames = strings.id(keep_frames, 0, "keep_frames")?;
-    p.default_sample_type = strings.id(default_sample_type, 0, "default_sample_type")?;
-    p.doc_url = strings.id(doc_url, 0, "doc_url")?;
-    for &(c, pos) in &comments {
+    p.drop_frames = strings.id(t.drop_frames, 0, "drop_frames")?;
+    p.keep_frames = strings.id(t.keep_frames, 0, "keep_frames")?;
+    p.default_sample_type = strings.id(t.default_sample_type, 0, "default_sample_type")?;
+    p.doc_url = strings.id(t.doc_url, 0, "doc_url")?;
+    for &(c, pos) in &t.comments {
         p.comments.push(strings.id(c, pos, "a comment")?);
     }
+    Ok(())
+}
 
-    // Mappings.
-    let mut mapping_ids = IdMap::new(mappings.iter().map(|m| m.m.id), mappings.len());
-    for (i, raw) in mappings.iter().enumerate() {
+/// The mappings, with pprof's checks (no id 0, no duplicate ids); their ids to indexes.
+fn resolve_mappings(p: &mut Profile, t: &Tables) -> Result<IdMap> {
+    let mut ids = IdMap::new(t.mappings.iter().map(|m| m.m.id), t.mappings.len());
+    for (i, raw) in t.mappings.iter().enumerate() {
         let mut m = raw.m.clone();
-        m.file = strings.id(raw.file, raw.pos, "a mapping's file name")?;
-        m.build_id = strings.id(raw.build_id, raw.pos, "a mapping's build id")?;
+        m.file = t.strings.id(raw.file, raw.pos, "a mapping's file name")?;
+        m.build_id = t.strings.id(raw.build_id, raw.pos, "a mapping's build id")?;
         if m.id == 0 {
             return Err(merr(raw.pos, "found mapping with reserved ID=0"));
         }
-        if !mapping_ids.insert(m.id, i as u32) {
+        if !ids.insert(m.id, i as u32) {
             return Err(merr(raw.pos, format!("multiple mappings with same id: {}", m.id)));
         }
         p.mappings.push(m);
     }
+    Ok(ids)
+}
 
-    // Functions.
-    let mut function_ids = IdMap::new(functions.iter().map(|f| f.id), functions.len());
-    for (i, raw) in functions.iter().enumerate() {
+/// The functions, with pprof's checks; their ids to indexes.
+fn resolve_functions(p: &mut Profile, t: &Tables) -> Result<IdMap> {
+    let mut ids = IdMap::new(t.functions.iter().map(|f| f.id), t.functions.len());
+    for (i, raw) in t.functions.iter().enumerate() {
         let f = Function {
             id: raw.id,
-            name: strings.id(raw.name, raw.pos, "a function name")?,
-            system_name: strings.id(raw.system_name, raw.pos, "a function's system name")?,
-            filename: strings.id(raw.filename, raw.pos, "a function's file name")?,
+            name: t.strings.id(raw.name, raw.pos, "a function name")?,
+            system_name: t.strings.id(raw.system_name, raw.pos, "a function's system name")?,
+            filename: t.strings.id(raw.filename, raw.pos, "a function's file name")?,
             start_line: raw.start_line,
         };
         if f.id == 0 {
             return Err(merr(raw.pos, "found function with reserved ID=0"));
         }
-        if !function_ids.insert(f.id, i as u32) {
+        if !ids.insert(f.id, i as u32) {
             return Err(merr(raw.pos, format!("multiple functions with same id: {}", f.id)));
         }
         p.functions.push(f);
     }
+    Ok(ids)
+}
 
-    // Locations.
-    let mut location_ids = IdMap::new(locations.iter().map(|l| l.id), locations.len());
+/// The locations, with pprof's checks (a line's function must exist; a
+/// mapping that does not is dropped, with a warning); their ids to indexes.
+fn resolve_locations(
+    p: &mut Profile,
+    locations: Vec<RawLocation>,
+    mapping_ids: &IdMap,
+    function_ids: &IdMap,
+) -> Result<IdMap> {
+    let mut ids = IdMap::new(locations.iter().map(|l| l.id), locations.len());
     let mut dangling_mappings = 0usize;
-    for (i, raw) in locations.iter_mut().enumerate() {
+    for (i, raw) in locations.into_iter().enumerate() {
         if raw.id == 0 {
             return Err(merr(raw.pos, "found location with reserved id=0"));
         }
-        if !location_ids.insert(raw.id, i as u32) {
+        if !ids.insert(raw.id, i as u32) {
             return Err(merr(raw.pos, format!("multiple locations with same id: {}", raw.id)));
         }
         // pprof leaves a location whose mapping id resolves to nothing unmapped.
@@ -556,184 +655,211 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
             "{dangling_mappings} locations refer to a mapping id that is not defined; shown without a mapping"
         ));
     }
-    drop(locations);
+    Ok(ids)
+}
 
-    let n_types = p.sample_types.len();
-    if n_types == 0 && n_samples > 0 {
-        return Err(merr(first_sample_pos.unwrap_or(0), "missing sample type information"));
+/// Where a sample's location ids (one packed field) and labels (a contiguous
+/// run of label fields) are, when the sample is encoded that way.
+#[derive(Default)]
+struct SampleShape {
+    loc_bytes: Option<(usize, usize)>,
+    loc_fields: u32,
+    label_bytes: Option<(usize, usize)>,
+    label_runs: u32,
+}
+
+/// Pass 2: samples into the columns. Most samples repeat a stack and a label
+/// set seen before: the encoded bytes of their location ids and labels are
+/// looked up first, and only new encodings are decoded and interned by
+/// content (so differently encoded equal stacks still share an id).
+struct SampleReader<'a> {
+    data: &'a [u8],
+    limits: &'a Limits,
+    strings: &'a Strings<'a>,
+    location_ids: &'a IdMap,
+    n_types: usize,
+    samples: Samples,
+    stacks: StackTable,
+    label_sets: LabelTable,
+    stack_by_bytes: crate::model::bytes_interner::BytesInterner,
+    labels_by_bytes: crate::model::bytes_interner::BytesInterner,
+    frames: Vec<LocId>,
+    values: Vec<i64>,
+    labels: LabelSet,
+    index: usize,
+}
+
+impl<'a> SampleReader<'a> {
+    fn new(
+        data: &'a [u8],
+        limits: &'a Limits,
+        strings: &'a Strings<'a>,
+        location_ids: &'a IdMap,
+        n_types: usize,
+        n_samples: u64,
+    ) -> Self {
+        let mut samples = Samples::default();
+        samples.stacks.reserve(n_samples as usize);
+        samples.labels.reserve(n_samples as usize);
+        samples.values.reserve(n_samples as usize * n_types);
+        SampleReader {
+            data,
+            limits,
+            strings,
+            location_ids,
+            n_types,
+            samples,
+            stacks: StackTable::default(),
+            label_sets: LabelTable::default(),
+            stack_by_bytes: Default::default(),
+            labels_by_bytes: Default::default(),
+            frames: Vec::with_capacity(64),
+            values: Vec::with_capacity(n_types),
+            labels: LabelSet::default(),
+            index: 0,
+        }
     }
 
-    // Pass 2: samples, straight into the columns. Most samples repeat a stack
-    // and a label set seen before: the encoded bytes of their location ids and
-    // labels are looked up first, and only new encodings are decoded and
-    // interned by content (so differently encoded equal stacks still share an id).
-    let mut samples = Samples::default();
-    let mut stacks = StackTable::default();
-    let mut label_sets = LabelTable::default();
-    samples.stacks.reserve(n_samples as usize);
-    samples.labels.reserve(n_samples as usize);
-    samples.values.reserve(n_samples as usize * n_types);
-    let mut stack_by_bytes = crate::model::bytes_interner::BytesInterner::default();
-    let mut labels_by_bytes = crate::model::bytes_interner::BytesInterner::default();
-    let mut frames: Vec<LocId> = Vec::with_capacity(64);
-    let mut values: Vec<i64> = Vec::with_capacity(n_types);
-    let mut labels = LabelSet::default();
-    let mut index = 0usize;
-    let mut w = Wire::new(data, 0, data.len());
-    while !w.done() {
-        let (field, wt, at) = w.key()?;
-        if field != 2 {
-            w.skip(wt, at)?;
-            continue;
+    /// The sample message at `data[s..e]`.
+    fn sample(&mut self, s: usize, e: usize) -> Result<()> {
+        let shape = self.scan(s, e)?;
+        if self.values.len() != self.n_types {
+            return Err(merr(
+                s,
+                format!("mismatch: sample #{} has {} values vs. {} types", self.index, self.values.len(), self.n_types),
+            ));
         }
-        let (s, e) = w.len_delimited()?;
-        let mut sw = Wire::new(data, s, e);
-        values.clear();
-        // Byte ranges of the location ids (one packed field) and of the labels
-        // (a contiguous run of label fields), when the sample is encoded that way.
-        let mut loc_bytes: Option<(usize, usize)> = None;
-        let mut loc_fields = 0;
-        let mut label_bytes: Option<(usize, usize)> = None;
-        let mut label_runs = 0;
+        let stack = self.stack(&shape, s, e)?;
+        let label_set = self.label_set(&shape, s, e)?;
+        self.samples.stacks.push(stack);
+        self.samples.labels.push(label_set);
+        self.samples.values.extend_from_slice(&self.values);
+        self.index += 1;
+        Ok(())
+    }
+
+    /// Reads the values and finds where the location ids and labels are.
+    fn scan(&mut self, s: usize, e: usize) -> Result<SampleShape> {
+        let mut shape = SampleShape::default();
         let mut last_was_label = false;
+        let mut sw = Wire::new(self.data, s, e);
+        self.values.clear();
         while !sw.done() {
             let (f, wt, at) = sw.key()?;
             match f {
                 1 => {
-                    loc_fields += 1;
+                    shape.loc_fields += 1;
                     if wt == WT_LEN {
-                        let (ls, le) = sw.len_delimited()?;
-                        loc_bytes = Some((ls, le));
+                        shape.loc_bytes = Some(sw.len_delimited()?);
                     } else {
                         want(wt, WT_VARINT, at, "sample.location_id")?;
                         sw.varint()?;
-                        loc_fields += 1; // unpacked: take the slow path
+                        shape.loc_fields += 1; // unpacked: take the slow path
                     }
-                    last_was_label = false;
                 }
                 2 => {
+                    let values = &mut self.values;
                     for_each_int(&mut sw, wt, at, "sample.value", |v, _| {
                         values.push(v as i64);
                         Ok(())
                     })?;
-                    last_was_label = false;
                 }
                 3 => {
                     want(wt, WT_LEN, at, "sample.label")?;
                     sw.len_delimited()?;
                     if !last_was_label {
-                        label_runs += 1;
-                        label_bytes = Some((at, sw.pos));
-                    } else if let Some(r) = &mut label_bytes {
+                        shape.label_runs += 1;
+                        shape.label_bytes = Some((at, sw.pos));
+                    } else if let Some(r) = &mut shape.label_bytes {
                         r.1 = sw.pos;
                     }
-                    last_was_label = true;
                 }
-                _ => {
-                    sw.skip(wt, at)?;
-                    last_was_label = false;
-                }
+                _ => sw.skip(wt, at)?,
             }
+            last_was_label = f == 3;
         }
-        if values.len() != n_types {
-            return Err(merr(
-                s,
-                format!("mismatch: sample #{index} has {} values vs. {} types", values.len(), n_types),
-            ));
-        }
-        // Stack.
-        let fast_key = if loc_fields == 1 {
-            loc_bytes.map(|(a, b)| &data[a..b])
-        } else if loc_fields == 0 {
-            Some(&data[0..0])
-        } else {
-            None
+        Ok(shape)
+    }
+
+    fn stack(&mut self, shape: &SampleShape, s: usize, e: usize) -> Result<StackId> {
+        let data = self.data;
+        let fast_key = match shape.loc_fields {
+            0 => Some(&data[0..0]),
+            1 => shape.loc_bytes.map(|(a, b)| &data[a..b]),
+            _ => None,
         };
-        let stack = match fast_key.and_then(|k| stack_by_bytes.get(k)) {
-            Some(id) => StackId(id),
-            None => {
-                frames.clear();
-                let mut sw = Wire::new(data, s, e);
-                while !sw.done() {
-                    let (f, wt, at) = sw.key()?;
-                    if f != 1 {
-                        sw.skip(wt, at)?;
-                        continue;
+        if let Some(id) = fast_key.and_then(|k| self.stack_by_bytes.get(k)) {
+            return Ok(StackId(id));
+        }
+        self.frames.clear();
+        let (index, limits, location_ids, frames) = (self.index, self.limits, self.location_ids, &mut self.frames);
+        let mut sw = Wire::new(data, s, e);
+        while !sw.done() {
+            let (f, wt, at) = sw.key()?;
+            if f != 1 {
+                sw.skip(wt, at)?;
+                continue;
+            }
+            for_each_int(&mut sw, wt, at, "sample.location_id", |id, pos| {
+                match location_ids.get(id) {
+                    Some(l) => frames.push(LocId(l)),
+                    None => {
+                        return Err(merr(
+                            pos,
+                            format!("sample #{index} refers to location id {id}, which is not defined"),
+                        ))
                     }
-                    for_each_int(&mut sw, wt, at, "sample.location_id", |id, pos| {
-                        match location_ids.get(id) {
-                            Some(l) => frames.push(LocId(l)),
-                            None => {
-                                return Err(merr(
-                                    pos,
-                                    format!("sample #{index} refers to location id {id}, which is not defined"),
-                                ))
-                            }
-                        }
-                        if frames.len() as u64 > limits.max_stack_depth {
-                            return Err(perr(
-                                pos,
-                                format!(
-                                    "sample #{index} has a stack deeper than {} frames, the limit on stack depth; raise it (CLI: --max_stack_depth=N) if the file is genuine",
-                                    limits.max_stack_depth
-                                ),
-                            ));
-                        }
-                        Ok(())
-                    })?;
                 }
-                let id = stacks.intern(&frames);
-                if let Some(k) = fast_key {
-                    stack_by_bytes.insert(k, id.0);
+                if frames.len() as u64 > limits.max_stack_depth {
+                    return Err(perr(
+                        pos,
+                        format!(
+                            "sample #{index} has a stack deeper than {} frames, the limit on stack depth; raise it (CLI: --max_stack_depth=N) if the file is genuine",
+                            limits.max_stack_depth
+                        ),
+                    ));
                 }
-                id
-            }
-        };
-        // Labels.
-        let label_key = match (label_runs, label_bytes) {
-            (0, _) => None,
+                Ok(())
+            })?;
+        }
+        let id = self.stacks.intern(&self.frames);
+        if let Some(k) = fast_key {
+            self.stack_by_bytes.insert(k, id.0);
+        }
+        Ok(id)
+    }
+
+    fn label_set(&mut self, shape: &SampleShape, s: usize, e: usize) -> Result<LabelSetId> {
+        if shape.label_runs == 0 {
+            return Ok(LabelSetId(0));
+        }
+        let data = self.data;
+        let key = match (shape.label_runs, shape.label_bytes) {
             (1, Some((a, b))) => Some(&data[a..b]),
             _ => None,
         };
-        let label_set = if label_runs == 0 {
-            LabelSetId(0)
-        } else {
-            match label_key.and_then(|k| labels_by_bytes.get(k)) {
-                Some(id) => LabelSetId(id),
-                None => {
-                    labels.strs.clear();
-                    labels.nums.clear();
-                    let mut sw = Wire::new(data, s, e);
-                    while !sw.done() {
-                        let (f, wt, at) = sw.key()?;
-                        if f != 3 {
-                            sw.skip(wt, at)?;
-                            continue;
-                        }
-                        let (ls, le) = sw.len_delimited()?;
-                        decode_label(data, ls, le, at, &strings, &mut labels)?;
-                    }
-                    labels.canonicalize();
-                    let id = label_sets.intern_canonical(&labels);
-                    if let Some(k) = label_key {
-                        labels_by_bytes.insert(k, id.0);
-                    }
-                    id
-                }
+        if let Some(id) = key.and_then(|k| self.labels_by_bytes.get(k)) {
+            return Ok(LabelSetId(id));
+        }
+        self.labels.strs.clear();
+        self.labels.nums.clear();
+        let mut sw = Wire::new(data, s, e);
+        while !sw.done() {
+            let (f, wt, at) = sw.key()?;
+            if f != 3 {
+                sw.skip(wt, at)?;
+                continue;
             }
-        };
-        samples.stacks.push(stack);
-        samples.labels.push(label_set);
-        samples.values.extend_from_slice(&values);
-        index += 1;
+            let (ls, le) = sw.len_delimited()?;
+            decode_label(data, ls, le, at, self.strings, &mut self.labels)?;
+        }
+        self.labels.canonicalize();
+        let id = self.label_sets.intern_canonical(&self.labels);
+        if let Some(k) = key {
+            self.labels_by_bytes.insert(k, id.0);
+        }
+        Ok(id)
     }
-
-    p.samples = samples.into();
-    p.stacks = stacks.into();
-    p.label_sets = label_sets.into();
-    p.strings = StringTable::from_vec(table);
-    p.source_format = SourceFormat::Pprof;
-    Ok(p)
 }
 
 /// One `Label` message into `out`, with pprof's rule: a string label if it has

@@ -386,6 +386,61 @@ pub fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOpti
     ni
 }
 
+/// A frame whose node the trimmed report does not keep.
+const NOT_KEPT: u32 = u32::MAX;
+
+/// Each location's frames as node infos, innermost first, flattened: the
+/// infos of location `l` are `of(l)` (`NOT_KEPT` for a node not kept).
+struct LocationFrames {
+    start: Vec<u32>,
+    infos: Vec<u32>,
+}
+
+impl LocationFrames {
+    /// The distinct node infos and every location's frames as indexes into them.
+    fn new(
+        p: &Profile,
+        o: &GraphOptions,
+        kept: Option<&std::collections::HashSet<NodeInfo>>,
+    ) -> (Vec<NodeInfo>, LocationFrames) {
+        let mut infos: Vec<NodeInfo> = Vec::new();
+        let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::default();
+        // Node infos depend only on (mapping, address, function, line): many
+        // locations share them once the granularity cleared addresses/lines.
+        let mut by_frame: FxHashMap<(u32, u64, u32, i64), u32> = FxHashMap::default();
+        let mut f = LocationFrames {
+            start: Vec::with_capacity(p.locations.len() + 1),
+            infos: Vec::with_capacity(p.locations.len() * 2),
+        };
+        for loc in &p.locations {
+            f.start.push(f.infos.len() as u32);
+            let mapping = loc.mapping.map_or(u32::MAX, |m| m.0);
+            let lines: Vec<Option<&Line>> =
+                if loc.lines.is_empty() { vec![None] } else { loc.lines.iter().map(Some).collect() };
+            for line in lines {
+                let key = (mapping, loc.address, line.map_or(u32::MAX, |l| l.function.0), line.map_or(0, |l| l.line));
+                let id = *by_frame.entry(key).or_insert_with(|| {
+                    let info = node_info(p, loc, line, o);
+                    if !o.call_tree && kept.is_some_and(|k| !k.contains(&info)) {
+                        return NOT_KEPT;
+                    }
+                    *index.entry(info.clone()).or_insert_with(|| {
+                        infos.push(info);
+                        (infos.len() - 1) as u32
+                    })
+                });
+                f.infos.push(id);
+            }
+        }
+        f.start.push(f.infos.len() as u32);
+        (infos, f)
+    }
+
+    fn of(&self, l: LocId) -> &[u32] {
+        &self.infos[self.start[l.idx()] as usize..self.start[l.idx() + 1] as usize]
+    }
+}
+
 /// What a graph is built from: samples grouped by stack (and, when tags are
 /// collected, by label set), in the order of their first sample. Node and
 /// edge weights are linear in the values, so a group weighs what its samples do.
@@ -446,137 +501,130 @@ impl Graph {
         kept: Option<&std::collections::HashSet<NodeInfo>>,
         with_edges: bool,
     ) -> Graph {
-        const NOT_KEPT: u32 = u32::MAX;
-        let mut infos: Vec<NodeInfo> = Vec::new();
-        let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::default();
-        // Node infos depend only on (mapping, address, function, line): many
-        // locations share them once the granularity cleared addresses/lines.
-        let mut by_frame: FxHashMap<(u32, u64, u32, i64), u32> = FxHashMap::default();
-        // Location -> the infos of its lines, innermost first, flattened.
-        let mut loc_start: Vec<u32> = Vec::with_capacity(p.locations.len() + 1);
-        let mut loc_infos: Vec<u32> = Vec::with_capacity(p.locations.len() * 2);
-        for loc in &p.locations {
-            loc_start.push(loc_infos.len() as u32);
-            let mapping = loc.mapping.map_or(u32::MAX, |m| m.0);
-            let lines: Vec<Option<&Line>> =
-                if loc.lines.is_empty() { vec![None] } else { loc.lines.iter().map(Some).collect() };
-            for line in lines {
-                let key = (mapping, loc.address, line.map_or(u32::MAX, |l| l.function.0), line.map_or(0, |l| l.line));
-                let id = *by_frame.entry(key).or_insert_with(|| {
-                    let info = node_info(p, loc, line, o);
-                    if !o.call_tree && kept.is_some_and(|k| !k.contains(&info)) {
-                        return NOT_KEPT;
-                    }
-                    *index.entry(info.clone()).or_insert_with(|| {
-                        infos.push(info);
-                        (infos.len() - 1) as u32
-                    })
-                });
-                loc_infos.push(id);
-            }
-        }
-        loc_start.push(loc_infos.len() as u32);
+        let (infos, frames) = LocationFrames::new(p, o, kept);
         let u = units(p, o);
-        let tags = o.tags.as_deref();
-        let set_tags = |g: usize| tags.map(|t| &t.sets[u.labels[g].idx()]);
         let mut g = Graph { tags: o.tags.clone(), ..Default::default() };
-        let mut edge_index: FxHashMap<u64, u32> = FxHashMap::default();
         if o.call_tree {
-            // pprof's newTree: a node per (parent node, frame).
-            let mut children: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-            for gi in 0..u.stacks.len() {
-                let (w, dw, st) = (u.w[gi], u.dw[gi], set_tags(gi));
-                let mut parent = NOT_KEPT;
-                for &l in p.stacks.get(u.stacks[gi]).iter().rev() {
-                    let ids = &loc_infos[loc_start[l.idx()] as usize..loc_start[l.idx() + 1] as usize];
-                    for li in (0..ids.len()).rev() {
-                        let n = *children.entry((parent, ids[li])).or_insert_with(|| {
-                            let context = (parent != NOT_KEPT).then_some(parent as usize);
-                            g.nodes.push(Node { info: infos[ids[li] as usize].clone(), context, ..Default::default() });
-                            (g.nodes.len() - 1) as u32
-                        });
-                        g.nodes[n as usize].add_sample(dw, w, st, false);
-                        if parent != NOT_KEPT {
-                            g.add_to_edge(&mut edge_index, parent, n, dw, w, false, li != ids.len() - 1);
-                        }
-                        parent = n;
-                    }
-                }
-                if parent != NOT_KEPT {
-                    g.nodes[parent as usize].add_sample(dw, w, st, true);
-                }
-            }
+            g.add_call_tree(p, o, &u, &frames, &infos);
         } else {
             g.nodes = infos.into_iter().map(|info| Node { info, ..Default::default() }).collect();
-            // Per-group walk, root to leaf, with "seen" stamps instead of sets.
-            let mut node_seen = vec![u32::MAX; g.nodes.len()];
-            let mut edge_seen: Vec<u32> = Vec::new();
-            for gi in 0..u.stacks.len() {
-                let (w, dw, st) = (u.w[gi], u.dw[gi], set_tags(gi));
-                let stamp = gi as u32;
-                let mut parent = NOT_KEPT;
-                let mut residual = false;
-                for &l in p.stacks.get(u.stacks[gi]).iter().rev() {
-                    let ids = &loc_infos[loc_start[l.idx()] as usize..loc_start[l.idx() + 1] as usize];
-                    let outermost = ids.len() - 1;
-                    for li in (0..ids.len()).rev() {
-                        let n = ids[li];
-                        if n == NOT_KEPT {
-                            residual = true;
-                            continue;
-                        }
-                        let nu = n as usize;
-                        if node_seen[nu] != stamp {
-                            node_seen[nu] = stamp;
-                            g.nodes[nu].add_sample(dw, w, st, false);
-                        }
-                        if with_edges && parent != NOT_KEPT && parent != n {
-                            let inline = li != outermost;
-                            let e = g.edge_between(&mut edge_index, parent, n, inline);
-                            if e >= edge_seen.len() {
-                                edge_seen.resize(e + 1, u32::MAX);
-                            }
-                            if edge_seen[e] != stamp {
-                                edge_seen[e] = stamp;
-                                g.edges[e].add(dw, w, residual, inline);
-                            }
-                        }
-                        parent = n;
-                        residual = false;
+            g.add_stacks(p, o, &u, &frames, with_edges);
+        }
+        g.select_nodes(o);
+        g.name_nodes();
+        g
+    }
+
+    /// The tags of unit `gi`'s label set, when the graph has tags.
+    fn set_tags<'a>(o: &'a GraphOptions, u: &Units, gi: usize) -> Option<&'a SetTags> {
+        o.tags.as_deref().map(|t| &t.sets[u.labels[gi].idx()])
+    }
+
+    /// pprof's newTree: a node per (parent node, frame), each sample walked root to leaf.
+    fn add_call_tree(&mut self, p: &Profile, o: &GraphOptions, u: &Units, f: &LocationFrames, infos: &[NodeInfo]) {
+        let mut edge_index: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut children: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        for gi in 0..u.stacks.len() {
+            let (w, dw, st) = (u.w[gi], u.dw[gi], Self::set_tags(o, u, gi));
+            let mut parent = NOT_KEPT;
+            for &l in p.stacks.get(u.stacks[gi]).iter().rev() {
+                let ids = f.of(l);
+                for li in (0..ids.len()).rev() {
+                    let n = *children.entry((parent, ids[li])).or_insert_with(|| {
+                        let context = (parent != NOT_KEPT).then_some(parent as usize);
+                        self.nodes.push(Node { info: infos[ids[li] as usize].clone(), context, ..Default::default() });
+                        (self.nodes.len() - 1) as u32
+                    });
+                    self.nodes[n as usize].add_sample(dw, w, st, false);
+                    if parent != NOT_KEPT {
+                        self.add_to_edge(&mut edge_index, parent, n, dw, w, false, li != ids.len() - 1);
                     }
-                }
-                if parent != NOT_KEPT && !residual {
-                    g.nodes[parent as usize].add_sample(dw, w, st, true);
+                    parent = n;
                 }
             }
+            if parent != NOT_KEPT {
+                self.nodes[parent as usize].add_sample(dw, w, st, true);
+            }
         }
-        // selectNodesForGraph: drop empty (and, if asked, negative) nodes.
-        for (i, n) in g.nodes.iter_mut().enumerate() {
+    }
+
+    /// Adds each unit's weight to the nodes (and, `with_edges`, the edges) of
+    /// its stack, root to leaf, each once per stack ("seen" stamps instead of
+    /// sets); frames of nodes not kept make the next edge residual.
+    fn add_stacks(&mut self, p: &Profile, o: &GraphOptions, u: &Units, f: &LocationFrames, with_edges: bool) {
+        let mut edge_index: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut node_seen = vec![u32::MAX; self.nodes.len()];
+        let mut edge_seen: Vec<u32> = Vec::new();
+        for gi in 0..u.stacks.len() {
+            let (w, dw, st) = (u.w[gi], u.dw[gi], Self::set_tags(o, u, gi));
+            let stamp = gi as u32;
+            let mut parent = NOT_KEPT;
+            let mut residual = false;
+            for &l in p.stacks.get(u.stacks[gi]).iter().rev() {
+                let ids = f.of(l);
+                let outermost = ids.len() - 1;
+                for li in (0..ids.len()).rev() {
+                    let n = ids[li];
+                    if n == NOT_KEPT {
+                        residual = true;
+                        continue;
+                    }
+                    let nu = n as usize;
+                    if node_seen[nu] != stamp {
+                        node_seen[nu] = stamp;
+                        self.nodes[nu].add_sample(dw, w, st, false);
+                    }
+                    if with_edges && parent != NOT_KEPT && parent != n {
+                        let inline = li != outermost;
+                        let e = self.edge_between(&mut edge_index, parent, n, inline);
+                        if e >= edge_seen.len() {
+                            edge_seen.resize(e + 1, u32::MAX);
+                        }
+                        if edge_seen[e] != stamp {
+                            edge_seen[e] = stamp;
+                            self.edges[e].add(dw, w, residual, inline);
+                        }
+                    }
+                    parent = n;
+                    residual = false;
+                }
+            }
+            if parent != NOT_KEPT && !residual {
+                self.nodes[parent as usize].add_sample(dw, w, st, true);
+            }
+        }
+    }
+
+    /// selectNodesForGraph: drop empty (and, if asked, negative) nodes.
+    fn select_nodes(&mut self, o: &GraphOptions) {
+        for (i, n) in self.nodes.iter_mut().enumerate() {
             if n.cum == 0 && n.flat == 0 {
                 continue;
             }
             if o.drop_negative && (n.flat < 0 || (n.flat == 0 && n.cum < 0)) {
                 continue;
             }
-            g.order.push(i);
+            self.order.push(i);
         }
-        // Names of live nodes and of the nodes their edges reach (edges from
-        // dropped nodes stay in the maps, as in pprof: they still decide
-        // whether a live node is reached inline).
-        let mut named = vec![false; g.nodes.len()];
-        for &i in &g.order {
+    }
+
+    /// Names of live nodes and of the nodes their edges reach (edges from
+    /// dropped nodes stay in the maps, as in pprof: they still decide
+    /// whether a live node is reached inline).
+    fn name_nodes(&mut self) {
+        let mut named = vec![false; self.nodes.len()];
+        for &i in &self.order {
             named[i] = true;
-            for &a in g.nodes[i].r#in.keys().chain(g.nodes[i].out.keys()) {
+            for &a in self.nodes[i].r#in.keys().chain(self.nodes[i].out.keys()) {
                 named[a] = true;
             }
         }
-        for (i, n) in g.nodes.iter_mut().enumerate() {
+        for (i, n) in self.nodes.iter_mut().enumerate() {
             if named[i] {
                 n.printable = n.info.printable_name();
                 n.sprint = n.info.go_sprint();
             }
         }
-        g
     }
 
     /// pprof's AddToEdgeDiv: creates the edge or adds to it.

@@ -9,7 +9,7 @@
 //! finds the same function in the others.
 
 use crate::model::*;
-use crate::report::graph::{node_info, shorten_function_name, NodeInfo};
+use crate::report::graph::{node_info, shorten_function_name, GraphOptions, NodeInfo};
 use crate::report::Report;
 use crate::util::hash::FxHashMap;
 use crate::util::sort::SortRows;
@@ -110,40 +110,10 @@ fn make_frame(info: &NodeInfo, inline: bool) -> Frame {
 /// Builds the call tree of a report's profile for its sample index.
 pub fn build_call_tree(rpt: &Report, inverted: bool) -> CallTree {
     let p = &rpt.prof;
-    let go = rpt.graph_options();
     let mut t = CallTree { inverted, ..Default::default() };
     t.frames.push(Frame { name: "root".into(), short: "root".into(), package: String::new(), inline: false });
-
-    // Frames of each location, outermost (caller) first.
-    let mut frame_index: FxHashMap<(NodeInfo, bool), u32> = FxHashMap::default();
-    let mut loc_start: Vec<u32> = Vec::with_capacity(p.locations.len() + 1);
-    let mut loc_frames: Vec<u32> = Vec::with_capacity(p.locations.len() * 2);
-    for loc in &p.locations {
-        loc_start.push(loc_frames.len() as u32);
-        let lines: Vec<Option<&Line>> =
-            if loc.lines.is_empty() { vec![None] } else { loc.lines.iter().rev().map(Some).collect() };
-        for (i, line) in lines.into_iter().enumerate() {
-            let inline = i != 0;
-            let info = node_info(p, loc, line, &go);
-            let next = t.frames.len() as u32;
-            let id = *frame_index.entry((info, inline)).or_insert_with_key(|(info, inline)| {
-                t.frames.push(make_frame(info, *inline));
-                next
-            });
-            loc_frames.push(id);
-        }
-    }
-    loc_start.push(loc_frames.len() as u32);
-
-    // Values per distinct stack first: the tree is walked once per stack.
-    let n = p.num_types();
-    let mut w = vec![0i64; p.stacks.len()];
-    let mut m = vec![0i64; p.stacks.len()];
-    for (i, &sid) in p.samples.stacks.iter().enumerate() {
-        let v = p.samples.values[i * n + rpt.sample_index];
-        w[sid.idx()] = w[sid.idx()].wrapping_add(v);
-        m[sid.idx()] = m[sid.idx()].wrapping_add(v.wrapping_abs());
-    }
+    let (loc_start, loc_frames) = location_frames(&mut t, p, &rpt.graph_options());
+    let (w, m) = stack_values(rpt);
 
     // Each stack as a path of frame ranks (frames sorted by name), sorted:
     // paths that share a prefix become neighbours, so the tree is built in
@@ -176,16 +146,7 @@ pub fn build_call_tree(rpt: &Report, inverted: bool) -> CallTree {
     #[allow(clippy::disallowed_methods)]
     paths.sort_unstable_by(|a, b| path_of(a).cmp(path_of(b)));
 
-    let node = |t: &mut CallTree, frame: u32, parent: u32, depth: u32| {
-        t.frame.push(frame);
-        t.parent.push(parent);
-        t.depth.push(depth);
-        t.total.push(0);
-        t.self_value.push(0);
-        t.weight.push(0);
-        (t.frame.len() - 1) as u32
-    };
-    node(&mut t, 0, NO_NODE, 0);
+    t.add_node(0, NO_NODE, 0);
     let mut stack: Vec<u32> = vec![0];
     let mut prev: &[u32] = &[];
     for e in &paths {
@@ -194,7 +155,7 @@ pub fn build_call_tree(rpt: &Report, inverted: bool) -> CallTree {
         stack.truncate(lcp + 1);
         for &r in &path[lcp..] {
             let parent = *stack.last().unwrap();
-            let id = node(&mut t, by_name[r as usize], parent, stack.len() as u32);
+            let id = t.add_node(by_name[r as usize], parent, stack.len() as u32);
             stack.push(id);
         }
         let (v, mag) = (w[e.2.idx()], m[e.2.idx()]);
@@ -207,27 +168,82 @@ pub fn build_call_tree(rpt: &Report, inverted: bool) -> CallTree {
         t.self_value[leaf] = t.self_value[leaf].wrapping_add(v);
         prev = path;
     }
-
-    // Children lists (CSR). Nodes were made depth-first with siblings in
-    // name order, so filling by node id keeps that order.
-    let len = t.frame.len();
-    let mut start = vec![0u32; len + 1];
-    for &par in &t.parent[1..] {
-        start[par as usize + 1] += 1;
-    }
-    for i in 0..len {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut children = vec![0u32; len.saturating_sub(1)];
-    for c in 1..len {
-        let par = t.parent[c] as usize;
-        children[fill[par] as usize] = c as u32;
-        fill[par] += 1;
-    }
-    t.child_start = start;
-    t.children = children;
+    t.link_children();
     t
+}
+
+/// The frames of each location, outermost (caller) first, added to `t.frames`
+/// once each: `frames[start[l]..start[l + 1]]` are location l's.
+fn location_frames(t: &mut CallTree, p: &Profile, go: &GraphOptions) -> (Vec<u32>, Vec<u32>) {
+    let mut frame_index: FxHashMap<(NodeInfo, bool), u32> = FxHashMap::default();
+    let mut start: Vec<u32> = Vec::with_capacity(p.locations.len() + 1);
+    let mut frames: Vec<u32> = Vec::with_capacity(p.locations.len() * 2);
+    for loc in &p.locations {
+        start.push(frames.len() as u32);
+        let lines: Vec<Option<&Line>> =
+            if loc.lines.is_empty() { vec![None] } else { loc.lines.iter().rev().map(Some).collect() };
+        for (i, line) in lines.into_iter().enumerate() {
+            let inline = i != 0;
+            let info = node_info(p, loc, line, go);
+            let next = t.frames.len() as u32;
+            let id = *frame_index.entry((info, inline)).or_insert_with_key(|(info, inline)| {
+                t.frames.push(make_frame(info, *inline));
+                next
+            });
+            frames.push(id);
+        }
+    }
+    start.push(frames.len() as u32);
+    (start, frames)
+}
+
+/// The value and the magnitude (sum of |values|) of each distinct stack:
+/// the tree is walked once per stack, not per sample.
+fn stack_values(rpt: &Report) -> (Vec<i64>, Vec<i64>) {
+    let p = &rpt.prof;
+    let n = p.num_types();
+    let mut w = vec![0i64; p.stacks.len()];
+    let mut m = vec![0i64; p.stacks.len()];
+    for (i, &sid) in p.samples.stacks.iter().enumerate() {
+        let v = p.samples.values[i * n + rpt.sample_index];
+        w[sid.idx()] = w[sid.idx()].wrapping_add(v);
+        m[sid.idx()] = m[sid.idx()].wrapping_add(v.wrapping_abs());
+    }
+    (w, m)
+}
+
+impl CallTree {
+    fn add_node(&mut self, frame: u32, parent: u32, depth: u32) -> u32 {
+        self.frame.push(frame);
+        self.parent.push(parent);
+        self.depth.push(depth);
+        self.total.push(0);
+        self.self_value.push(0);
+        self.weight.push(0);
+        (self.frame.len() - 1) as u32
+    }
+
+    /// Children lists (CSR). Nodes were made depth-first with siblings in
+    /// name order, so filling by node id keeps that order.
+    fn link_children(&mut self) {
+        let len = self.frame.len();
+        let mut start = vec![0u32; len + 1];
+        for &par in &self.parent[1..] {
+            start[par as usize + 1] += 1;
+        }
+        for i in 0..len {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut children = vec![0u32; len.saturating_sub(1)];
+        for c in 1..len {
+            let par = self.parent[c] as usize;
+            children[fill[par] as usize] = c as u32;
+            fill[par] += 1;
+        }
+        self.child_start = start;
+        self.children = children;
+    }
 }
 
 #[cfg(test)]
