@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { root, run, benchProfile } from './lib.mjs';
 import { rewriteProfile, timeNanos } from '../tests/browser/pprof-writer.js';
 
-const pkg = join(root, 'target/wasm-pkg');
+// PROFDROP_WASM_PKG: another build's package (to compare two builds on the same machine).
+const pkg = process.env.PROFDROP_WASM_PKG || join(root, 'target/wasm-pkg');
 if (!existsSync(join(pkg, 'profdrop.js'))) run('node', [join(root, 'scripts/build.mjs')]);
 const { initSync, Session } = await import(pathToFileURL(join(pkg, 'profdrop.js')).href);
 initSync({ module: readFileSync(join(pkg, 'profdrop_bg.wasm')) });

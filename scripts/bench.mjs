@@ -9,7 +9,8 @@ import { root, run, capture, log, which, measure, benchProfile } from './lib.mjs
 const dir = join(root, 'target', 'bench');
 mkdirSync(dir, { recursive: true });
 run('cargo', ['build', '--release', '--quiet', '--bin', 'profdrop']);
-const profdrop = join(root, 'target/release/profdrop');
+// PROFDROP_BIN: another build's CLI (to compare two builds on the same machine).
+const profdrop = process.env.PROFDROP_BIN || join(root, 'target/release/profdrop');
 const go = which('go');
 
 
@@ -65,7 +66,8 @@ console.log('targets (1e6): profdrop top <= 1.5x gzip -dc, peak RSS <= 400 MB');
   const nat = JSON.parse(capture(join(root, 'target/release/examples/decode_bench'), [dump, '5']).stdout);
 
   // wasm: the package the page uses, in Node.
-  const pkg = join(root, 'target/wasm-pkg');
+  // PROFDROP_WASM_PKG: another build's package (to compare two builds on the same machine).
+  const pkg = process.env.PROFDROP_WASM_PKG || join(root, 'target/wasm-pkg');
   if (!existsSync(join(pkg, 'profdrop.js'))) run('node', [join(root, 'scripts/build.mjs')]);
   const wasm = await import(join(pkg, 'profdrop.js'));
   wasm.initSync({ module: readFileSync(join(pkg, 'profdrop_bg.wasm')) });
