@@ -452,7 +452,7 @@ export function compareExportPprof(pair, options) {
 }
 
 /**
- * @typedef {{file_paths?: boolean, function_names?: boolean, label_values?: boolean, mappings?: boolean}} RedactOptions
+ * @typedef {{file_paths?: boolean, function_names?: boolean, label_values?: boolean, mappings?: boolean, comments?: boolean, key?: Uint8Array}} RedactOptions
  */
 /** Loaded profile `id` redacted, as pprof protobuf bytes (not gzipped). @param {RedactOptions} options @returns {Promise<Uint8Array>} */
 export function redacted(id, options) {

@@ -18,10 +18,11 @@ import { h, fill } from './dom.js';
 
 /** The engine's redaction options and the page's own (file names). */
 const REDACT = [
-  ['file_paths', 'Drop file paths (source file names) and comments'],
-  ['function_names', 'Replace function names outside the standard library with hashes'],
-  ['label_values', 'Replace label values with hashes'],
+  ['file_paths', 'Drop file paths (source file names)'],
+  ['function_names', 'Replace function names outside Go’s standard library (C, C++, Rust and cgo symbols included) with keyed hashes'],
+  ['label_values', 'Replace label keys and values with keyed hashes'],
   ['mappings', 'Drop mappings (binary paths, build ids)'],
+  ['comments', 'Drop comments (a panic’s message too) and the doc URL; replace sample types pprof does not define'],
   ['file_names', 'Replace the files’ names with profile-1.pb.gz, profile-2.pb.gz, …'],
 ];
 
@@ -61,17 +62,20 @@ function base64(bytes) {
  * loaded file and the state. With any redaction, each file is the engine's
  * redacted copy, and the filters and selection (which name functions and
  * label values) are not kept.
- * @param {{file_paths?: boolean, function_names?: boolean, label_values?: boolean, mappings?: boolean, file_names?: boolean}} redact
+ * @param {{file_paths?: boolean, function_names?: boolean, label_values?: boolean, mappings?: boolean, comments?: boolean, file_names?: boolean}} redact
  */
 export async function buildReport(redact = {}) {
   const t0 = performance.now();
-  const engineOpts = { file_paths: !!redact.file_paths, function_names: !!redact.function_names, label_values: !!redact.label_values, mappings: !!redact.mappings };
+  const engineOpts = { file_paths: !!redact.file_paths, function_names: !!redact.function_names, label_values: !!redact.label_values, mappings: !!redact.mappings, comments: !!redact.comments };
   const redacting = Object.values(engineOpts).some(Boolean);
+  // One random HMAC key for the report's files (a name hashes alike in all of
+  // them), used here and never stored.
+  const key = crypto.getRandomValues(new Uint8Array(32));
   const loaded = files.entries.filter((e) => e.summary);
   const rename = new Map(loaded.map((e, i) => [e.name, redact.file_names ? `profile-${i + 1}.pb.gz` : e.name]));
   const blocks = [];
   for (const e of loaded) {
-    let bytes = redacting ? await engine.redacted(e.summary.id, engineOpts) : new Uint8Array(await e.blob.arrayBuffer());
+    let bytes = redacting ? await engine.redacted(e.summary.id, { ...engineOpts, key }) : new Uint8Array(await e.blob.arrayBuffer());
     if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) bytes = await gzip(bytes);
     const date = !redact.file_names && e.blob.lastModified ? ` data-last-modified="${e.blob.lastModified}"` : '';
     blocks.push(`<script type="application/octet-stream" data-profdrop-file data-encoding="base64" data-name="${attr(rename.get(e.name))}"${date}>${await base64(bytes)}</script>`);

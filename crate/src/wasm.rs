@@ -47,19 +47,35 @@ fn options(o: JsValue) -> Result<Options, JsError> {
     serde_wasm_bindgen::from_value(o).map_err(|e| JsError::new(&format!("options: {e}")))
 }
 
-/// `{file_paths, function_names, label_values, mappings}`, each true or absent
-/// (read field by field: a serde deserializer here would cost the module more).
+/// `{file_paths, function_names, label_values, mappings, comments, key}`, each
+/// flag true or absent (read field by field: a serde deserializer here would
+/// cost the module more); `key`, the report's 32 random bytes (a Uint8Array),
+/// or, when absent, bytes from the Worker's `crypto.getRandomValues`.
 fn redact_options(o: JsValue) -> RedactOptions {
-    let flag = |k: &str| Reflect::get(&o, &JsValue::from_str(k)).ok().is_some_and(|v| v.is_truthy());
+    let get = |k: &str| Reflect::get(&o, &JsValue::from_str(k)).ok();
+    let flag = |k: &str| get(k).is_some_and(|v| v.is_truthy());
     if !o.is_object() {
         return RedactOptions::default();
     }
+    let given = get("key").filter(|v| v.is_instance_of::<Uint8Array>()).map(|v| Uint8Array::from(v).to_vec());
+    let key = given.or_else(random_bytes).and_then(|v| <[u8; 32]>::try_from(v).ok());
     RedactOptions {
         file_paths: flag("file_paths"),
         function_names: flag("function_names"),
         label_values: flag("label_values"),
         mappings: flag("mappings"),
+        comments: flag("comments"),
+        key,
     }
+}
+
+/// 32 bytes of `crypto.getRandomValues` (Workers and Node have it).
+fn random_bytes() -> Option<Vec<u8>> {
+    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
+    let f: js_sys::Function = Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?.dyn_into().ok()?;
+    let a = Uint8Array::new_with_length(32);
+    f.call1(&crypto, &a).ok()?;
+    Some(a.to_vec())
 }
 
 impl Default for Session {

@@ -28,7 +28,14 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 
 #[test]
 fn redacted_profiles_hold_no_original_path_label_or_user_name() {
-    let all = RedactOptions { file_paths: true, function_names: true, label_values: true, mappings: true };
+    let all = RedactOptions {
+        file_paths: true,
+        function_names: true,
+        label_values: true,
+        mappings: true,
+        comments: true,
+        key: None,
+    };
     for name in ["goroutine_t1.pb.gz", "heap_t1.pb.gz", "cpu_t1.pb.gz"] {
         let p = load(name);
         let r = redact(&p, &all).unwrap();
@@ -56,14 +63,17 @@ fn redacted_profiles_hold_no_original_path_label_or_user_name() {
 #[test]
 fn redaction_hashes_are_stable_and_partial_options_keep_the_rest() {
     let p = load("goroutine_t1.pb.gz");
-    let only_labels = RedactOptions { label_values: true, ..Default::default() };
+    let only_labels = RedactOptions { label_values: true, key: Some([7; 32]), ..Default::default() };
     let a = proto::encode(&redact(&p, &only_labels).unwrap());
     let b = proto::encode(&redact(&p, &only_labels).unwrap());
-    assert_eq!(a, b, "same input, same hashes");
+    assert_eq!(a, b, "same input and key, same hashes");
+    let other = RedactOptions { key: Some([8; 32]), ..only_labels };
+    assert_ne!(proto::encode(&redact(&p, &other).unwrap()), a, "another report's key, other hashes");
     let q = decode(&a, &Limits::default()).unwrap();
     assert!(!q.strings.iter().any(|s| s == "inventory" || s == "inventory-pooled"), "label values are hashed");
     assert!(contains(&a, "/usr/lib/go-1.19"), "paths are kept unless asked");
-    assert!(contains(&a, "route"), "label keys are kept");
+    assert!(!contains(&a, "route"), "label keys are hashed with the values");
+    assert!(contains(&a, "runtime.gopark"), "names are kept unless asked");
 }
 
 #[test]
@@ -208,4 +218,167 @@ fn the_top_table_exports_as_csv_and_markdown() {
     assert!(csv.lines().nth(1).unwrap().contains(&t.rows[0].name));
     assert!(md.lines().nth(2).unwrap().starts_with("| "));
     assert!(top_table(&r, &t, "xml").is_err());
+}
+
+/// A profile holding a secret in every string field profile.proto has:
+/// names that look like the standard library by their shape, C/C++/Rust
+/// symbols, a standard name hiding a user's system name, file names, the doc
+/// URL, mappings, label keys, values and units, comments (a panic's text),
+/// and sample and period types of the user's own.
+fn hostile_profile() -> (Vec<u8>, Vec<&'static str>) {
+    use proto::*;
+    let strings: Vec<&'static str> = vec![
+        "",
+        "acmecorp/payments/fraud.(*Scorer).Score",
+        "payments.ChargeCard",
+        "SecretProjectFalcon_encrypt",
+        "_ZN8acmecorp6Scorer5scoreEv",
+        "acmecorp::Scorer::score(int)",
+        "runtime.mallocgc",
+        "github.com/acmecorp/hidden.RealName",
+        "/home/alice/acmecorp/fraud/scorer.go",
+        "https://wiki.acmecorp.internal/profiles",
+        "/opt/acmecorp/bin/payments-server",
+        "b1d5ecre7b1d",
+        "tenant_secret_key",
+        "tenant-acme-gold",
+        "user_ids",
+        "furlongs_acme",
+        "panic: token=sk_live_51HxSecret",
+        "acme_widgets_processed",
+        "acme_widgets",
+        "net/http.(*conn).serve",
+        "bytes",
+        "count",
+    ];
+    let s = |x: &str| strings.iter().position(|y| *y == x).unwrap() as i64;
+    let func = |id: u64, name: &str, sys: &str| PbFunction {
+        id,
+        name: s(name),
+        system_name: s(sys),
+        filename: s("/home/alice/acmecorp/fraud/scorer.go"),
+        start_line: 1,
+    };
+    let functions = vec![
+        func(1, "acmecorp/payments/fraud.(*Scorer).Score", "acmecorp/payments/fraud.(*Scorer).Score"),
+        func(2, "payments.ChargeCard", "payments.ChargeCard"),
+        func(3, "SecretProjectFalcon_encrypt", "_ZN8acmecorp6Scorer5scoreEv"),
+        func(4, "acmecorp::Scorer::score(int)", ""),
+        func(5, "runtime.mallocgc", "github.com/acmecorp/hidden.RealName"),
+        func(6, "net/http.(*conn).serve", "net/http.(*conn).serve"),
+    ];
+    let location = (1..=6u64)
+        .map(|i| PbLocation {
+            id: i,
+            mapping_id: 1,
+            address: 0x1000 * i,
+            line: vec![PbLine { function_id: i, line: 10, column: 0 }],
+            is_folded: false,
+        })
+        .collect();
+    let label = vec![
+        PbLabel { key: s("tenant_secret_key"), str: s("tenant-acme-gold"), num: 0, num_unit: 0 },
+        PbLabel { key: s("user_ids"), str: 0, num: 42, num_unit: s("furlongs_acme") },
+        PbLabel { key: s("bytes"), str: 0, num: 64, num_unit: s("bytes") },
+    ];
+    let pb = PbProfile {
+        sample_type: vec![PbValueType { r#type: s("acme_widgets_processed"), unit: s("acme_widgets") }],
+        sample: vec![PbSample { location_id: vec![5, 1, 2, 3, 4, 6], value: vec![7], label }],
+        mapping: vec![PbMapping {
+            id: 1,
+            memory_start: 0x1000,
+            memory_limit: 0x100000,
+            filename: s("/opt/acmecorp/bin/payments-server"),
+            build_id: s("b1d5ecre7b1d"),
+            has_functions: true,
+            ..Default::default()
+        }],
+        location,
+        function: functions,
+        string_table: strings.iter().map(|x| x.to_string()).collect(),
+        drop_frames: s("payments.ChargeCard"),
+        period_type: Some(PbValueType { r#type: s("acme_widgets_processed"), unit: s("count") }),
+        period: 1,
+        comment: vec![s("panic: token=sk_live_51HxSecret")],
+        default_sample_type: s("acme_widgets_processed"),
+        doc_url: s("https://wiki.acmecorp.internal/profiles"),
+        ..Default::default()
+    };
+    let standard = ["", "runtime.mallocgc", "net/http.(*conn).serve", "bytes", "count"];
+    let secrets = strings.iter().copied().filter(|x| !standard.contains(x)).collect();
+    (prost::Message::encode_to_vec(&pb), secrets)
+}
+
+#[test]
+fn fully_redacted_hostile_profile_keeps_no_original_non_standard_string() {
+    let (bytes, secrets) = hostile_profile();
+    let p = decode(&bytes, &Limits::default()).unwrap();
+    let all = RedactOptions {
+        file_paths: true,
+        function_names: true,
+        label_values: true,
+        mappings: true,
+        comments: true,
+        key: None,
+    };
+    let out = proto::encode(&redact(&p, &all).unwrap());
+    // Decoded again, no string of the saved profile is an original secret or
+    // contains one, and the raw bytes hold none either.
+    let q = decode(&out, &Limits::default()).unwrap();
+    for secret in &secrets {
+        assert!(!contains(&out, secret), "{secret:?} survived redaction");
+        assert!(!q.strings.iter().any(|x| x.contains(secret)), "{secret:?} survived redaction");
+    }
+    // Standard names, units and the numbers stay.
+    for kept in ["runtime.mallocgc", "net/http.(*conn).serve", "bytes"] {
+        assert!(q.strings.iter().any(|x| x == kept), "{kept} kept");
+    }
+    assert_eq!(q.sample_values(0), &[7]);
+    // Replacements are keyed 64-bit hashes, not a bare hash of the name.
+    let fnv_like = q.strings.iter().filter(|x| x.starts_with("fn_")).all(|x| x.len() == 3 + 16);
+    assert!(fnv_like && q.strings.iter().any(|x| x.starts_with("fn_")));
+}
+
+#[test]
+fn each_option_alone_leaves_what_kept_lists() {
+    let (bytes, _) = hostile_profile();
+    let p = decode(&bytes, &Limits::default()).unwrap();
+    let key = Some([1; 32]);
+    let cases: [(RedactOptions, &[&str], &[&str]); 5] = [
+        (
+            RedactOptions { function_names: true, key, ..Default::default() },
+            &["payments.ChargeCard", "SecretProjectFalcon_encrypt", "github.com/acmecorp/hidden.RealName"],
+            &["/home/alice/acmecorp/fraud/scorer.go", "tenant-acme-gold"],
+        ),
+        (
+            RedactOptions { file_paths: true, key, ..Default::default() },
+            &["/home/alice/acmecorp/fraud/scorer.go"],
+            &["payments.ChargeCard"],
+        ),
+        (
+            RedactOptions { label_values: true, key, ..Default::default() },
+            &["tenant_secret_key", "tenant-acme-gold", "furlongs_acme"],
+            &["panic: token=sk_live_51HxSecret"],
+        ),
+        (
+            RedactOptions { mappings: true, key, ..Default::default() },
+            &["/opt/acmecorp/bin/payments-server", "b1d5ecre7b1d"],
+            &["acme_widgets_processed"],
+        ),
+        (
+            RedactOptions { comments: true, key, ..Default::default() },
+            &["panic: token=sk_live_51HxSecret", "https://wiki.acmecorp.internal/profiles", "acme_widgets_processed"],
+            &["b1d5ecre7b1d"],
+        ),
+    ];
+    for (o, gone, kept) in cases {
+        let out = proto::encode(&redact(&p, &o).unwrap());
+        for g in gone {
+            assert!(!contains(&out, g), "{o:?}: {g:?} survived");
+        }
+        for k in kept {
+            assert!(contains(&out, k), "{o:?}: {k:?} should be kept");
+        }
+        assert!(o.kept().len() >= 4);
+    }
 }

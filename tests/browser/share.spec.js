@@ -152,8 +152,10 @@ test('with redaction on, no original file path, label value or user function nam
   const openText = [open.html, ...blocks(open.html).map((b) => b.bytes.toString('latin1'))].join('\n');
   for (const s of list) expect(openText.includes(s), s).toBe(true);
 
-  const red = await saveReport(page, testInfo, ['file_paths', 'function_names', 'label_values', 'mappings', 'file_names'], 'redacted.html');
-  expect(red.kept.join('\n')).toContain('standard-library function names');
+  const red = await saveReport(page, testInfo, ['file_paths', 'function_names', 'label_values', 'mappings', 'comments', 'file_names'], 'redacted.html');
+  expect(red.kept.join('\n')).toContain('Go standard-library functions');
+  // The key of the keyed hashes is not stored in the report.
+  expect(red.html).not.toMatch(/"key"/);
   const bs = blocks(red.html);
   expect(bs.map((b) => b.name)).toEqual(['profile-1.pb.gz', 'profile-2.pb.gz']);
   const haystacks = [red.html, ...bs.map((b) => b.bytes.toString('latin1')), ...bs.map((b) => b.gz.toString('latin1'))];

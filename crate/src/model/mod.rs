@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 pub mod builder;
 pub mod bytes_interner;
+pub mod go_stdlib;
 pub mod goroutine;
 pub mod kind;
 mod labels;

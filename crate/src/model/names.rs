@@ -1,15 +1,26 @@
 //! Facts about Go function names used by several views.
 
-/// Standard library (or runtime): the package path has no dot before its
-/// first slash ("net/http", "sync", "runtime"), unlike module paths
-/// ("github.com/x/y", "example.com/z"); `main` is the user's program.
+/// The package path of a Go function name: what precedes the first dot after
+/// the last slash ("net/http" of "net/http.(*Client).Do"), type arguments
+/// aside. `None` when the name has no such dot (C, C++, Rust symbols).
+pub fn go_package(f: &str) -> Option<&str> {
+    let head = &f[..f.find('[').unwrap_or(f.len())];
+    let from = head.rfind('/').map_or(0, |i| i + 1);
+    head[from..].find('.').map(|d| &f[..from + d])
+}
+
+/// Go's standard library: the function's package is in the table generated
+/// from Go's own package list (model/go_stdlib.rs), never judged by the shape
+/// of its path (`payments.Charge` or a cgo symbol is user code), and what
+/// follows the package is an identifier path with no type arguments other
+/// than Go's elided `[...]` (arguments can name the user's types).
 pub fn is_stdlib(f: &str) -> bool {
-    if f.starts_with("main.") {
+    let Some(pkg) = go_package(f) else { return false };
+    if super::go_stdlib::PACKAGES.binary_search(&pkg).is_err() {
         return false;
     }
-    let first = f.split('/').next().unwrap_or(f);
-    let pkg_head = if f.contains('/') { first } else { f.split('.').next().unwrap_or(f) };
-    !pkg_head.contains('.') && !pkg_head.is_empty()
+    let rest = f[pkg.len() + 1..].replace("[...]", "");
+    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.()*-".contains(&b))
 }
 
 /// The runtime and internal packages (frames a user rarely wants to read first).
@@ -63,6 +74,24 @@ mod tests {
         assert!(!is_stdlib("github.com/x/y.(*T).M"));
         assert!(!is_stdlib("example.com/app.main"));
         assert!(is_runtime("internal/poll.runtime_pollWait"));
+        // The table decides, not the shape of the path.
+        assert!(is_stdlib("iter.Pull[...].func1"));
+        assert!(is_stdlib("vendor/golang.org/x/net/http2/hpack.(*Decoder).Write"));
+        assert!(is_stdlib("internal/runtime/maps.(*Map).getWithKeySmall"));
+        for user in [
+            "payments.ChargeCard",
+            "acmecorp/payments/fraud.(*Scorer).Score",
+            "SecretProjectFalcon_encrypt",
+            "_ZN7acmecorp6Scorer5scoreEv",
+            "acmecorp::Scorer::score(int)",
+            "golang.org/x/net/http2.(*serverConn).serve",
+            "slices.SortFunc[go.shape.struct { github.com/acme/secret.T int }]",
+            "runtime.mallocgc secret",
+            "runtime",
+            "main.main",
+        ] {
+            assert!(!is_stdlib(user), "{user}");
+        }
     }
 
     #[test]

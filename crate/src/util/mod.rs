@@ -4,6 +4,7 @@
 
 pub mod crc32;
 pub mod hash;
+pub mod sha256;
 pub mod sort;
 pub mod timefmt;
 pub mod units;
