@@ -309,15 +309,20 @@ impl Session {
     }
 }
 
-/// Hands a panic's message to the Worker (as `self.profdropPanic(message)`)
-/// before the module traps, so the page can say what stopped the engine.
+/// Hands a sentence about a panic to the Worker (as
+/// `self.profdropPanic(message)`, session::panic_sentence) before the module
+/// traps, so the page can say what stopped the engine.
 #[wasm_bindgen(start)]
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message =
+            payload.downcast_ref::<&str>().copied().or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        let sentence = session::panic_sentence(message.unwrap_or("(no message)"));
         let global = js_sys::global();
         if let Ok(f) = Reflect::get(&global, &JsValue::from_str("profdropPanic")) {
             if let Some(f) = f.dyn_ref::<js_sys::Function>() {
-                let _ = f.call1(&global, &JsValue::from_str(&info.to_string()));
+                let _ = f.call1(&global, &JsValue::from_str(&sentence));
             }
         }
     }));

@@ -41,7 +41,7 @@ test('a wasm panic stops the engine: the message and a reload are shown, and no 
   // the panic: the file says what stopped the engine, with the panic's own message
   await drop(page, [{ name: 'profdrop-test-trap.txt', bytes: Buffer.from('goroutine 1 [running]:\nmain.main()\n') }]);
   const error = page.locator('#files li[data-name="profdrop-test-trap.txt"] .error');
-  await expect(error).toContainText('the engine stopped (panicked at');
+  await expect(error).toContainText('the engine stopped (an internal error in the engine:');
   await expect(error).toContainText('deliberate panic for tests: profdrop-test-trap.txt');
   await expect(error).toContainText('reload the page');
 
@@ -50,16 +50,16 @@ test('a wasm panic stops the engine: the message and a reload are shown, and no 
   for (const tab of ['Flame graph', 'Call tree', 'Call graph', 'Tags', 'Top']) {
     await settled(page, () => page.getByRole('tab', { name: tab, exact: true }).click());
     await expect(viewError).toBeVisible();
-    await expect(viewError).toContainText('the engine stopped (panicked at');
+    await expect(viewError).toContainText('the engine stopped (an internal error in the engine:');
     await expect(viewError.getByRole('button', { name: 'Reload' })).toBeVisible();
   }
   await expect(page.locator('canvas.flame, .graph-stage svg, table.tags')).toHaveCount(0);
   // a new file is refused too rather than half-loaded
   await dropFixtures(page, 'heap_t0.pb.gz');
-  await expect(page.locator('#files li[data-name="heap_t0.pb.gz"] .error')).toContainText('the engine stopped (panicked at');
+  await expect(page.locator('#files li[data-name="heap_t0.pb.gz"] .error')).toContainText('the engine stopped (an internal error in the engine:');
   await expect(page.locator('#files li[data-name="heap_t0.pb.gz"] button.show')).toHaveCount(0);
   // and what was computed before the stop is not left on show as if current
-  await expect(viewError).toContainText('the engine stopped (panicked at');
+  await expect(viewError).toContainText('the engine stopped (an internal error in the engine:');
   await expect(page.locator('table.top tbody tr.row')).toHaveCount(0);
 
   // Reload starts over with a working engine

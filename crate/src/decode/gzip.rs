@@ -84,6 +84,22 @@ pub fn human_bytes(n: u64) -> String {
     format!("{n} bytes")
 }
 
+/// Grows the output to `want` bytes, or says memory ran out (in the page's
+/// engine an allocation can fail well below the cap).
+fn grow(out: &mut Vec<u8>, want: usize, in_pos: usize) -> Result<(), DecodeError> {
+    if out.try_reserve_exact(want - out.len()).is_err() {
+        return Err(err(
+            in_pos,
+            format!(
+                "out of memory: could not hold {} of decompressed data; lower the cap (CLI: --max_inflated=BYTES) or load the file with the CLI",
+                human_bytes(want as u64)
+            ),
+        ));
+    }
+    out.resize(want, 0);
+    Ok(())
+}
+
 /// Inflates every gzip member of `data` into one buffer of at most `cap` bytes.
 pub fn inflate(data: &[u8], cap: u64) -> Result<Vec<u8>, DecodeError> {
     inflate_checked(data, cap, &mut |_| Ok(()))
@@ -98,7 +114,9 @@ pub fn inflate_checked(
     cap: u64,
     check: &mut dyn FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<Vec<u8>, DecodeError> {
-    let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
+    // No buffer may exceed isize::MAX bytes (2 GiB on wasm32): a larger cap
+    // would overflow the Vec's capacity instead of stopping at the cap.
+    let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX).min(isize::MAX as usize);
     // ISIZE of the last member is a hint for the total (mod 2^32); it may lie,
     // so it only sizes the second allocation, bounded by what deflate can expand to.
     let hint = if data.len() >= 18 { u32::from_le_bytes(data[data.len() - 4..].try_into().unwrap()) as u64 } else { 0 };
@@ -131,10 +149,10 @@ pub fn inflate_checked(
                         )
                     })?;
                     if out.len() >= cap_usize {
-                        return Err(cap_error(cap));
+                        return Err(cap_error(cap_usize as u64));
                     }
                     let want = out.len().saturating_mul(2).max(if hint > out.len() { hint } else { 0 }).min(cap_usize);
-                    out.resize(want, 0);
+                    grow(&mut out, want, in_pos)?;
                 }
                 TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
                     return Err(err(in_pos, "gzip: unexpected EOF: the file is truncated"));

@@ -95,8 +95,13 @@ pub struct Limits {
     pub max_stack_depth: u64,
     /// Most bytes the string table may hold.
     pub max_string_bytes: u64,
-    /// Most entries any one table (strings, functions, locations, mappings) may hold.
+    /// Most entries any one table (strings, functions, locations, mappings,
+    /// sample types, comments) may hold.
     pub max_table_entries: u64,
+    /// Most lines all the locations of a profile may hold together (inlined frames).
+    pub max_lines: u64,
+    /// Most labels one sample may carry.
+    pub max_labels: u64,
 }
 
 impl Default for Limits {
@@ -107,6 +112,8 @@ impl Default for Limits {
             max_stack_depth: 1 << 20,
             max_string_bytes: 1 << 30,
             max_table_entries: 8_000_000,
+            max_lines: 16_000_000,
+            max_labels: 1 << 16,
         }
     }
 }
@@ -125,11 +132,15 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
 
 /// Inflates a gzipped input, checking as it goes that the output can be a
 /// profile: a protobuf whose top-level fields are sound, or text. A gzip bomb
-/// of zeros is refused after its first megabyte instead of at the cap.
+/// of zeros is refused after its first megabyte instead of at the cap; so is
+/// gzip inside gzip.
 pub fn inflate_profile(data: &[u8], limits: &Limits) -> Result<Vec<u8>, DecodeError> {
     let mut text: Option<bool> = None;
     let (mut pos, mut samples) = (0usize, 0u64);
     gzip::inflate_checked(data, limits.max_inflated_bytes, &mut |out| {
+        if gzip::is_gzip(out) {
+            return Err("the decompressed data is gzip-compressed again (gzip inside gzip): decompress the file once (gunzip) and load the result".into());
+        }
         let is_text = *text.get_or_insert_with(|| sniff::looks_like_text(out));
         if is_text {
             return Ok(());
@@ -142,6 +153,12 @@ pub fn inflate_profile(data: &[u8], limits: &Limits) -> Result<Vec<u8>, DecodeEr
 pub fn decode_uncompressed(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     if data.is_empty() {
         return Err(DecodeError::new(Stage::Parsing, "empty input file"));
+    }
+    if gzip::is_gzip(data) {
+        return Err(DecodeError::new(
+            Stage::Decompressing,
+            "the decompressed data is gzip-compressed again (gzip inside gzip): decompress the file once (gunzip) and load the result",
+        ));
     }
     if let Some(p) = sniff::decode_text(data, limits)? {
         return Ok(p);

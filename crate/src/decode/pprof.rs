@@ -325,6 +325,20 @@ pub fn check_prefix(
     Ok(())
 }
 
+/// Refuses one more entry in a table that holds `entries` already.
+fn table_limit(entries: usize, what: &str, at: usize, limits: &Limits) -> Result<()> {
+    if entries as u64 >= limits.max_table_entries {
+        return Err(perr(
+            at,
+            format!(
+                "the profile has more than {} {what}, the limit on table entries; raise it (CLI: --max_table_entries=N) if the file is genuine",
+                limits.max_table_entries
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// What pass 1 gathers: the tables as read (string indexes unresolved), the
 /// header's string indexes, and how many samples there are and where the first is.
 struct Tables<'a> {
@@ -336,6 +350,8 @@ struct Tables<'a> {
     locations: Vec<RawLocation>,
     functions: Vec<RawFunction>,
     comments: Vec<(i64, usize)>,
+    /// Lines of all locations so far (the limit on lines).
+    lines: u64,
     drop_frames: i64,
     keep_frames: i64,
     default_sample_type: i64,
@@ -364,6 +380,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
     if p.sample_types.is_empty() && t.n_samples > 0 {
         return Err(merr(t.first_sample_pos.unwrap_or(0), "missing sample type information"));
     }
+    values_fit(data.len(), p.sample_types.len(), t.n_samples, t.first_sample_pos)?;
     // Pass 2: samples, straight into the columns.
     let mut r = SampleReader::new(data, limits, &t.strings, &location_ids, p.sample_types.len(), t.n_samples);
     let mut w = Wire::new(data, 0, data.len());
@@ -384,6 +401,23 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile> {
     Ok(p)
 }
 
+/// Every sample holds one value per sample type, each at least a byte of
+/// the input: checked before the value column is reserved, so a small file
+/// declaring millions of sample types is refused instead of reserving
+/// samples × types.
+fn values_fit(input: usize, n_types: usize, n_samples: u64, first_sample: Option<usize>) -> Result<()> {
+    let values = n_samples.saturating_mul(n_types as u64);
+    if values > input as u64 {
+        return Err(merr(
+            first_sample.unwrap_or(0),
+            format!(
+                "mismatch: {n_samples} samples of {n_types} sample types need {values} values, more than the {input} bytes of the profile can hold"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Pass 1: the top-level fields except the samples (only counted), with the
 /// limits on table entries, samples and string bytes; scalar header fields
 /// go straight into `p`.
@@ -397,6 +431,7 @@ fn read_tables<'a>(data: &'a [u8], limits: &Limits, p: &mut Profile) -> Result<T
         locations: Vec::new(),
         functions: Vec::new(),
         comments: Vec::new(),
+        lines: 0,
         drop_frames: 0,
         keep_frames: 0,
         default_sample_type: 0,
@@ -430,7 +465,9 @@ fn read_tables<'a>(data: &'a [u8], limits: &Limits, p: &mut Profile) -> Result<T
             }
             4 => {
                 want(wt, WT_LEN, at, "location")?;
-                t.locations.push(decode_location(&mut w, at)?);
+                let l = decode_location(&mut w, at, t.lines, limits.max_lines)?;
+                t.lines += l.lines.len() as u64;
+                t.locations.push(l);
             }
             5 => {
                 want(wt, WT_LEN, at, "function")?;
@@ -446,10 +483,14 @@ fn read_tables<'a>(data: &'a [u8], limits: &Limits, p: &mut Profile) -> Result<T
                 let v = w.varint()? as i64;
                 t.scalar(field, v, at, p)?;
             }
-            13 => for_each_int(&mut w, wt, at, "comment", |v, pos| {
-                t.comments.push((v as i64, pos));
-                Ok(())
-            })?,
+            13 => {
+                let comments = &mut t.comments;
+                for_each_int(&mut w, wt, at, "comment", |v, pos| {
+                    table_limit(comments.len(), "comments", pos, limits)?;
+                    comments.push((v as i64, pos));
+                    Ok(())
+                })?
+            }
             _ => w.skip(wt, at)?,
         }
     }
@@ -459,24 +500,16 @@ fn read_tables<'a>(data: &'a [u8], limits: &Limits, p: &mut Profile) -> Result<T
 impl Tables<'_> {
     /// The limit on entries of the table `field` adds to.
     fn check_entries(&self, field: u64, at: usize, limits: &Limits) -> Result<()> {
-        let entries = match field {
-            3 => self.mappings.len(),
-            4 => self.locations.len(),
-            5 => self.functions.len(),
-            6 => self.strings.raw.len(),
-            _ => 0,
+        let (entries, what) = match field {
+            1 => (self.sample_types.len(), "sample types"),
+            3 => (self.mappings.len(), "mappings"),
+            4 => (self.locations.len(), "locations"),
+            5 => (self.functions.len(), "functions"),
+            6 => (self.strings.raw.len(), "strings"),
+            13 => (self.comments.len(), "comments"),
+            _ => return Ok(()),
         };
-        if entries as u64 >= limits.max_table_entries {
-            let what = ["mappings", "locations", "functions", "strings"][field as usize - 3];
-            return Err(perr(
-                at,
-                format!(
-                    "the profile has more than {} {what}, the limit on table entries; raise it (CLI: --max_table_entries=N) if the file is genuine",
-                    limits.max_table_entries
-                ),
-            ));
-        }
-        Ok(())
+        table_limit(entries, what, at, limits)
     }
 
     fn count_sample(&mut self, at: usize, limits: &Limits) -> Result<()> {
@@ -685,6 +718,8 @@ struct SampleReader<'a> {
     labels_by_bytes: crate::model::bytes_interner::BytesInterner,
     frames: Vec<LocId>,
     values: Vec<i64>,
+    /// Values of the current sample beyond the sample types (an error).
+    extra_values: u64,
     labels: LabelSet,
     index: usize,
 }
@@ -715,6 +750,7 @@ impl<'a> SampleReader<'a> {
             labels_by_bytes: Default::default(),
             frames: Vec::with_capacity(64),
             values: Vec::with_capacity(n_types),
+            extra_values: 0,
             labels: LabelSet::default(),
             index: 0,
         }
@@ -723,11 +759,9 @@ impl<'a> SampleReader<'a> {
     /// The sample message at `data[s..e]`.
     fn sample(&mut self, s: usize, e: usize) -> Result<()> {
         let shape = self.scan(s, e)?;
-        if self.values.len() != self.n_types {
-            return Err(merr(
-                s,
-                format!("mismatch: sample #{} has {} values vs. {} types", self.index, self.values.len(), self.n_types),
-            ));
+        if self.values.len() != self.n_types || self.extra_values > 0 {
+            let n = self.values.len() as u64 + self.extra_values;
+            return Err(merr(s, format!("mismatch: sample #{} has {n} values vs. {} types", self.index, self.n_types)));
         }
         let stack = self.stack(&shape, s, e)?;
         let label_set = self.label_set(&shape, s, e)?;
@@ -744,6 +778,7 @@ impl<'a> SampleReader<'a> {
         let mut last_was_label = false;
         let mut sw = Wire::new(self.data, s, e);
         self.values.clear();
+        self.extra_values = 0;
         while !sw.done() {
             let (f, wt, at) = sw.key()?;
             match f {
@@ -758,9 +793,14 @@ impl<'a> SampleReader<'a> {
                     }
                 }
                 2 => {
-                    let values = &mut self.values;
+                    let (values, n_types, extra) = (&mut self.values, self.n_types, &mut self.extra_values);
                     for_each_int(&mut sw, wt, at, "sample.value", |v, _| {
-                        values.push(v as i64);
+                        // Values beyond the types make an error: counted, not held.
+                        if values.len() < n_types {
+                            values.push(v as i64);
+                        } else {
+                            *extra += 1;
+                        }
                         Ok(())
                     })?;
                 }
@@ -852,6 +892,15 @@ impl<'a> SampleReader<'a> {
             }
             let (ls, le) = sw.len_delimited()?;
             decode_label(data, ls, le, at, self.strings, &mut self.labels)?;
+            if (self.labels.strs.len() + self.labels.nums.len()) as u64 > self.limits.max_labels {
+                return Err(perr(
+                    at,
+                    format!(
+                        "sample #{} has more than {} labels, the limit on labels per sample; raise it (CLI: --max_labels=N) if the file is genuine",
+                        self.index, self.limits.max_labels
+                    ),
+                ));
+            }
         }
         self.labels.canonicalize();
         let id = self.label_sets.intern_canonical(&self.labels);
@@ -944,7 +993,9 @@ fn decode_mapping(w: &mut Wire, at: usize) -> Result<RawMapping> {
     Ok(r)
 }
 
-fn decode_location(w: &mut Wire, at: usize) -> Result<RawLocation> {
+/// A location; the lines of all locations (`lines_before` of the ones read
+/// already) stay within `max_lines`.
+fn decode_location(w: &mut Wire, at: usize, lines_before: u64, max_lines: u64) -> Result<RawLocation> {
     let (s, e) = w.len_delimited()?;
     let mut m = Wire::new(w.data, s, e);
     let mut r = RawLocation { id: 0, mapping_id: 0, address: 0, lines: Vec::new(), is_folded: false, pos: at };
@@ -963,6 +1014,14 @@ fn decode_location(w: &mut Wire, at: usize) -> Result<RawLocation> {
             }
             4 => {
                 want(wt, WT_LEN, fat, "location.line")?;
+                if lines_before + r.lines.len() as u64 >= max_lines {
+                    return Err(perr(
+                        fat,
+                        format!(
+                            "the profile's locations hold more than {max_lines} lines, the limit on lines; raise it (CLI: --max_lines=N) if the file is genuine"
+                        ),
+                    ));
+                }
                 let (ls, le) = m.len_delimited()?;
                 let mut l = Wire::new(w.data, ls, le);
                 let (mut fid, mut line, mut col) = (0u64, 0i64, 0i64);

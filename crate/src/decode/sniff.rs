@@ -51,22 +51,44 @@ pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, Deco
     Ok(None)
 }
 
-/// UTF-16 text (recognized by its byte order mark) as UTF-8.
+/// UTF-16 text as UTF-8: recognized by its byte order mark, or, without
+/// one, by ASCII text in every other byte (NULs in the high bytes).
 fn utf16_to_utf8(data: &[u8]) -> Option<Vec<u8>> {
-    let le = match data {
-        [0xff, 0xfe, ..] => true,
-        [0xfe, 0xff, ..] => false,
-        _ => return None,
+    let (le, body) = match data {
+        [0xff, 0xfe, rest @ ..] => (true, rest),
+        [0xfe, 0xff, rest @ ..] => (false, rest),
+        _ => (utf16_without_bom(data)?, data),
     };
-    let units = data[2..].chunks_exact(2).map(|c| {
-        if le {
-            u16::from_le_bytes([c[0], c[1]])
-        } else {
-            u16::from_be_bytes([c[0], c[1]])
-        }
-    });
+    let units =
+        body.chunks_exact(2).map(
+            |c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            },
+        );
     let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
     Some(text.into_bytes())
+}
+
+/// `Some(little_endian)` when the first KiB reads as UTF-16 ASCII text with
+/// no byte order mark: even bytes NUL and odd bytes text, or the reverse.
+fn utf16_without_bom(data: &[u8]) -> Option<bool> {
+    let head = &data[..data.len().min(1024) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let text = |b: u8| b >= 0x20 || b == b'\n' || b == b'\r' || b == b'\t';
+    let pairs = || head.chunks_exact(2);
+    if pairs().all(|c| c[1] == 0 && text(c[0])) {
+        Some(true)
+    } else if pairs().all(|c| c[0] == 0 && text(c[1])) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// True if the first KiB is UTF-8-ish text with no NULs or other control bytes
@@ -76,6 +98,22 @@ pub fn looks_like_text(data: &[u8]) -> bool {
     let head = &data[..data.len().min(1024)];
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     !head.is_empty() && head.iter().all(|&b| b >= 0x20 || b == b'\n' || b == b'\r' || b == b'\t')
+}
+
+/// A zlib stream (RFC 1950): deflate, a window of at most 32 KiB, and a
+/// header whose check bits make it a multiple of 31; windows of 4 KiB or more
+/// (what zlib writes), so a protobuf's first bytes rarely pass for one.
+fn is_zlib(data: &[u8]) -> bool {
+    matches!(data, [cmf, flg, ..] if cmf & 0x0f == 8 && (4..=7).contains(&(cmf >> 4)) && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0)
+}
+
+/// The offset of the first NUL of text that holds NULs: the first KiB, its
+/// NULs taken out, is text (binary data holds other control bytes too).
+fn nul_in_text(data: &[u8]) -> Option<usize> {
+    let head = &data[..data.len().min(1024)];
+    let at = head.iter().position(|&b| b == 0)?;
+    let rest: Vec<u8> = head.iter().copied().filter(|&b| b != 0).collect();
+    looks_like_text(&rest).then_some(at)
 }
 
 /// Says what a non-profile input looks like, or None if it could be a
@@ -97,6 +135,17 @@ pub fn describe_foreign(data: &[u8]) -> Option<String> {
         if data.starts_with(m) {
             return Some(format!("not a profile: this looks like {what}"));
         }
+    }
+    if is_zlib(data) {
+        return Some(
+            "not a profile: this looks like a zlib stream (deflate with a zlib header, not gzip); compress the profile with gzip instead"
+                .into(),
+        );
+    }
+    if let Some(at) = nul_in_text(data) {
+        return Some(format!(
+            "not a profile: text with NUL bytes (the first at byte {at}); a text dump must not contain NUL bytes — was the file padded or cut from a binary log?"
+        ));
     }
     if !looks_like_text(data) {
         return None;

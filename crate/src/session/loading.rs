@@ -87,14 +87,15 @@ impl Session {
         }
     }
 
-    /// Step 2: inflates gzip input (detected by its magic bytes), bounded by the cap.
-    /// A failed inflate forgets the pending load.
+    /// Step 2: inflates gzip input (detected by its magic bytes), bounded by
+    /// the cap and with the CLI's early check that the output can be a profile
+    /// (a bomb stops after its first megabyte). A failed inflate forgets the
+    /// pending load.
     pub fn inflate(&mut self, pending: u32) -> Result<()> {
-        let cap = self.limits.max_inflated_bytes;
         let slot = self.pending.get_mut(pending as usize).ok_or_else(|| err("no pending load"))?;
         let Some(p) = slot.as_mut() else { return Err(err("no pending load")) };
         if decode::gzip::is_gzip(&p.bytes) {
-            match decode::gzip::inflate(&p.bytes, cap) {
+            match decode::inflate_profile(&p.bytes, &self.limits) {
                 Ok(raw) => p.bytes = raw,
                 Err(e) => {
                     *slot = None;

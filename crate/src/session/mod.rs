@@ -58,6 +58,20 @@ impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// What the page says when the engine stops on a panic: a sentence, not
+/// Rust's "panicked at /rustc/…/raw_vec/mod.rs" (`payload` is the panic's
+/// own message, without its source location).
+pub fn panic_sentence(payload: &str) -> String {
+    let memory = ["capacity overflow", "memory allocation", "out of memory", "allocation failed"];
+    if memory.iter().any(|m| payload.contains(m)) {
+        "the engine ran out of memory (a file needs more than the page's engine can hold; the CLI has no such limit)"
+            .to_string()
+    } else {
+        let short: String = payload.chars().take(200).collect();
+        format!("an internal error in the engine: {short}")
+    }
+}
+
 pub(crate) fn err(msg: impl std::fmt::Display) -> Error {
     Error(msg.to_string())
 }
