@@ -7,6 +7,7 @@ use crate::load::{self, BaseOptions, Input};
 use crate::report::{Options, Report, ReportKind};
 use crate::session::Session;
 use crate::transform::{BaseMode, Granularity};
+use crate::util::escape;
 use {
     crate::report::callgrind, crate::report::comments, crate::report::dot, crate::report::peek, crate::report::raw,
     crate::report::tags, crate::report::top, crate::report::traces, crate::report::tree,
@@ -29,9 +30,12 @@ Options (pprof's names):
                          --diff_base or --base, the diff table with both sides)
   --drop_negative  --compact_labels  --trim=false
   --tags_of_total (tags as pprof since 2023 prints them: percentages of the total)
+  --raw_names (names as the profile holds them; by default control, bidi and
+               zero-width characters show as \\x1b, \\u202e and terminal
+               escape sequences are taken out)
 Limits:
   --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
-  --max_string_bytes=BYTES   --max_table_entries=N
+  --max_string_bytes=BYTES   --max_table_entries=N   --max_lines=N   --max_labels=N
 profdrop findings [--limit=N] [--rules] FILE...
 profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] FILE
 profdrop goroutines --base=FILE [--interval=MINUTES] [--similarity=...] FILE
@@ -115,6 +119,7 @@ fn is_switch(name: &str) -> bool {
             | "call_tree"
             | "tags_of_total"
             | "provenance"
+            | "raw_names"
     )
 }
 
@@ -193,6 +198,7 @@ impl Command {
             "divide_by" => o.divide_by = parse_num(name, v)?,
             "relative_percentages" => o.relative_percentages = parse_bool(name, v)?,
             "drop_negative" => o.drop_negative = parse_bool(name, v)?,
+            "raw_names" => o.raw_names = parse_bool(name, v)?,
             "compact_labels" => o.compact_labels = parse_bool(name, v)?,
             "trim" => o.trim = parse_bool(name, v)?,
             "focus" => o.focus = text(),
@@ -238,6 +244,8 @@ impl Command {
             "max_stack_depth" => self.limits.max_stack_depth = parse_num(name, v)?,
             "max_string_bytes" => self.limits.max_string_bytes = parse_num(name, v)?,
             "max_table_entries" => self.limits.max_table_entries = parse_num(name, v)?,
+            "max_lines" => self.limits.max_lines = parse_num(name, v)?,
+            "max_labels" => self.limits.max_labels = parse_num(name, v)?,
 
             _ => return Err(format!("unknown option --{name}")),
         }
@@ -385,8 +393,21 @@ fn stderr(rpt: &Report, error: Option<&str>) -> String {
     s
 }
 
+/// Runs one command on files from the disk. What it prints cannot drive the
+/// terminal: escape sequences in names (and any other text from a profile)
+/// are taken out, other control characters shown as `\x07`, unless
+/// `--raw_names` asks for names as the profile holds them.
 pub fn run(args: &[String]) -> Outcome {
-    run_with(args, |p| std::fs::read(p))
+    let raw = args.iter().any(|a| {
+        let f = a.trim_start_matches('-');
+        f == "raw_names" || f == "raw_names=true" || f == "raw_names=1"
+    });
+    let mut out = run_with(args, |p| std::fs::read(p));
+    if !raw {
+        out.stdout = escape::strip_terminal(&out.stdout).into_owned();
+        out.stderr = escape::strip_terminal(&out.stderr).into_owned();
+    }
+    out
 }
 
 /// `profdrop findings [--limit=N] [--rules] FILE...`: the leak findings of the

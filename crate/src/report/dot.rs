@@ -12,6 +12,7 @@
 
 use super::graph::{dot_quoted, shorten_function_name, Graph, NodeInfo, TagWeights};
 use super::Report;
+use crate::util::escape;
 use crate::util::sort::SortRows;
 use crate::util::units;
 
@@ -20,8 +21,16 @@ const MAX_NODELETS: usize = 4;
 
 /// pprof's escapeForDot: backslashes and quotes escaped, newlines made
 /// left-justified line breaks.
+/// Other control, bidi and zero-width characters are shown as Go escapes
+/// (util/escape.rs) first: Graphviz refuses some of them, and one such name
+/// must not break the whole graph.
 pub fn escape_for_dot(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\l")
+    let shown: String = if s.chars().any(|c| c != '\n' && escape::is_hidden(c)) {
+        s.split('\n').map(|part| escape::visible(part).into_owned()).collect::<Vec<_>>().join("\n")
+    } else {
+        s.to_string()
+    };
+    shown.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\l")
 }
 
 /// pprof's dotColor: `score` in [-1, 1] from green through grey to red;

@@ -7,8 +7,10 @@
 //! first gives the same graph at a fraction of the cost.
 
 use crate::model::*;
+use crate::util::escape::visible;
 use crate::util::hash::FxHashMap;
 use crate::util::sort::SortRows;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// What identifies a node (pprof's NodeInfo).
@@ -225,8 +227,9 @@ pub struct SetTags {
 /// inside its quoted DOT label (pprof writes tag names raw, which lets a
 /// label value end the string and add Graphviz attributes).
 pub fn dot_quoted(s: &str) -> String {
+    let s = visible(s);
     if !s.contains(['\\', '"']) {
-        return s.to_string();
+        return s.into_owned();
     }
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
@@ -347,6 +350,9 @@ pub struct GraphOptions {
     pub call_tree: bool,
     /// Collect label and numeric tags on nodes (graph reports draw them).
     pub tags: Option<Arc<GraphTags>>,
+    /// Names, system names and file names as the profile holds them; by
+    /// default hidden characters are shown escaped (util/escape.rs).
+    pub raw_names: bool,
 }
 
 /// A graph: `nodes` is an arena, `order` lists the live nodes in report order.
@@ -370,14 +376,15 @@ pub fn node_info(p: &Profile, loc: &Location, line: Option<&Line>, o: &GraphOpti
         return NodeInfo { address: loc.address, objfile, ..Default::default() };
     };
     let f = p.function(line.function);
+    let shown = |id| if o.raw_names { Cow::Borrowed(p.str(id)) } else { visible(p.str(id)) };
     let mut ni =
-        NodeInfo { address: loc.address, lineno: line.line, name: p.str(f.name).to_string(), ..Default::default() };
-    let fname = p.str(f.filename);
+        NodeInfo { address: loc.address, lineno: line.line, name: shown(f.name).into_owned(), ..Default::default() };
+    let fname = shown(f.filename);
     if !fname.is_empty() {
-        ni.file = go_clean(fname);
+        ni.file = go_clean(&fname);
     }
     if o.orig_fn_names {
-        ni.orig_name = p.str(f.system_name).to_string();
+        ni.orig_name = shown(f.system_name).into_owned();
     }
     if o.obj_names || (ni.name.is_empty() && ni.orig_name.is_empty()) {
         ni.objfile = objfile;

@@ -138,6 +138,10 @@ pub struct Options {
     /// label naming each (transform::redact::merge_with_provenance), so the
     /// tags view and tag filters split the merge by source.
     pub provenance: bool,
+    /// profdrop's own: names as the profile holds them, control, bidi and
+    /// zero-width characters included (by default they are shown as `\x1b`,
+    /// `\u202e`: util/escape.rs).
+    pub raw_names: bool,
 }
 
 impl Default for Options {
@@ -175,6 +179,7 @@ impl Default for Options {
             source_path: String::new(),
             tags_of_total: false,
             provenance: false,
+            raw_names: false,
         }
     }
 }
@@ -443,6 +448,7 @@ impl Report {
             drop_negative: self.options.drop_negative,
             call_tree: self.call_tree(),
             tags: None,
+            raw_names: self.options.raw_names,
         }
     }
 

@@ -3,6 +3,7 @@
 //! `tagignore` apply as filters. Numeric values are formatted in their unit.
 
 use super::Report;
+use crate::util::escape::visible;
 use crate::util::sort::SortRows;
 use crate::util::units;
 use std::collections::BTreeMap;
@@ -30,9 +31,11 @@ pub struct TagKey {
 pub fn build_tags(rpt: &Report) -> Vec<TagKey> {
     let p = &rpt.prof;
     let mut map: BTreeMap<String, (bool, BTreeMap<String, i64>)> = BTreeMap::new();
+    let raw = rpt.options.raw_names;
+    let shown = |s: &str| if raw { s.to_string() } else { visible(s).into_owned() };
     let mut add = |key: &str, numeric: bool, val: String, w: i64| {
-        let e = map.entry(key.to_string()).or_insert_with(|| (numeric, BTreeMap::new()));
-        let v = e.1.entry(val).or_insert(0);
+        let e = map.entry(shown(key)).or_insert_with(|| (numeric, BTreeMap::new()));
+        let v = e.1.entry(shown(&val)).or_insert(0);
         *v = v.wrapping_add(w);
     };
     for i in 0..p.samples.len() {

@@ -3,6 +3,7 @@
 //! module of the crate.
 
 pub mod crc32;
+pub mod escape;
 pub mod hash;
 pub mod sha256;
 pub mod sort;
