@@ -42,7 +42,7 @@ const host = new ViewHost(VIEWS, () => {
   timings.settled = performance.now();
   for (const e of files.entries) if (e.stage === 'aggregating') e.stage = null;
   renderFiles();
-});
+}, () => refresh());
 viewEl.append(host.error, host.body);
 
 /**
@@ -146,7 +146,7 @@ async function refreshNow() {
   controls.render(s, act[0].summary);
   renderTabs(s.view);
   renderDetails(act);
-  if (!engine.stopped && host.use(s.view, ctx)) fill($('search-status'));
+  if (host.use(s.view, ctx)) fill($('search-status'));
   await host.render();
 }
 
@@ -237,6 +237,19 @@ document.addEventListener('keydown', (e) => {
   searchInput.select();
 });
 
+// A restart (a crash, a deadline, memory returned): files.js loads the files
+// again. Then the view is drawn again, unless a view's own query crashed the
+// engine: that one says so and waits for the reader (drawing it again would
+// crash again).
+files.onRecoveryChange(() => renderFiles());
+engine.onRestart((ev) => {
+  detailsKey = '';
+  files.recovered().then(() => {
+    renderFiles();
+    if (ev.method === 'load' || !ev.crash) refresh();
+    else if (host.crashedEpoch !== ev.epoch) host.crashed(ev.crash, ev.what);
+  });
+});
 $('details').addEventListener('toggle', () => renderDetails(files.active(state.get().files)));
 controls.init();
 menu.init();

@@ -66,13 +66,98 @@ import workerSource from 'profdrop:worker-source';
 
 let worker = null;
 let nextId = 1;
+/** Calls sent to the Worker and not yet answered, in the order sent (the first is the one running). */
 const pending = new Map();
-/** Set once the engine has stopped (a wasm trap); every later call rejects with it. */
-export let stopped = null;
+/** Bumped at every restart: a Summary's id names a profile only in the engine of its epoch. */
+let epoch = 0;
+const restartListeners = new Set();
+/** Methods sent to the Worker, in order (read by tests: a superseded query is never sent). */
+export const sentLog = [];
+
+/** The engine's epoch (see `onRestart`). */
+export function currentEpoch() {
+  return epoch;
+}
+
+/**
+ * @typedef {{epoch: number, reason: string, method: string, what: string, crash: EngineCrash | null}} RestartEvent
+ * `method` and `what` (a file's name for a load) name the call that caused the restart ('' for a deadline);
+ * `crash` is set when it crashed.
+ */
+/**
+ * Calls `fn(event)` synchronously whenever the engine is restarted (a crash,
+ * a deadline, memory returned): every profile it held is gone, and whoever
+ * loaded one loads it again (files.js for the page, each <profdrop-view> for
+ * itself). Returns the unsubscribe function.
+ * @param {(event: RestartEvent) => void} fn
+ */
+export function onRestart(fn) {
+  restartListeners.add(fn);
+  return () => restartListeners.delete(fn);
+}
+
+/**
+ * The engine crashed (a wasm trap: a panic, an allocation that failed) while
+ * running this call; it has been restarted empty. `kind` is 'memory' or
+ * 'internal'; `detail` the panic's message without its source position.
+ */
+export class EngineCrash extends Error {
+  constructor(kind, detail, crashEpoch) {
+    super(kind === 'memory' ? 'the engine ran out of memory' : `the engine failed (${detail})`);
+    this.kind = kind;
+    this.detail = detail;
+    this.epoch = crashEpoch;
+  }
+
+  /** The sentence for the person: what crashed on what. */
+  describe(what) {
+    return this.kind === 'memory'
+      ? `the engine ran out of memory on ${what}`
+      : `the engine failed on ${what} (${this.detail})`;
+  }
+}
+
+/** A call that was waiting or running when the engine was restarted for another reason; load or ask again. */
+export class EngineRestarted extends Error {}
+
+/** A view query dropped because a newer one on the same channel replaced it (see `latest`). */
+export class Superseded extends Error {
+  constructor() { super('superseded by a newer query'); }
+}
+
+/**
+ * A trap as a person reads it: the panic's message without "panicked at
+ * FILE:LINE:COL:" (std's source paths mean nothing to a reader). A capacity
+ * overflow or a failed allocation is the engine running out of memory; so is
+ * a trap with no panic at `unreachable`, which is how Rust's wasm aborts when
+ * an allocation fails. `trap` is the RuntimeError's own message.
+ */
+export function crashOf(panic, trap = '') {
+  const text = String(panic || '').replace(/^panicked at [^\n]*?:\d+:\d+:\s*/, '').replace(/\/rustc\/[0-9a-f]+\/\S*/g, '').trim();
+  const memory = text ? /capacity overflow|memory allocation of \d+ bytes failed|out of memory/i.test(text) : /unreachable|out of memory/i.test(trap);
+  if (memory) return { kind: 'memory', detail: 'out of memory' };
+  return { kind: 'internal', detail: (text || String(trap)).split('\n')[0].slice(0, 200) };
+}
+
+/** Ends the Worker, bumps the epoch, rejects what was pending (`culprit`: the call that caused it gets `error`). */
+function restartWith(reason, culprit, error) {
+  if (worker) worker.terminate();
+  worker = null;
+  epoch++;
+  const waiting = [...pending.entries()];
+  pending.clear();
+  const cause = waiting.find(([id]) => id === culprit);
+  for (const [id, p] of waiting) p.reject(id === culprit && error ? error : new EngineRestarted(reason));
+  const event = { epoch, reason, method: cause ? cause[1].method : '', what: cause ? cause[1].what : '', crash: error };
+  for (const fn of [...restartListeners]) fn(event);
+}
+
+/** Memory a failed call may leave grown before the engine is restarted to return it. */
+const RETURN_MEMORY_BYTES = 128 << 20;
 
 function start() {
   const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-  worker = new Worker(url);
+  worker = new Worker(url, { name: 'profdrop-engine' });
   URL.revokeObjectURL(url);
   worker.onmessage = (e) => {
     const { id, stage, result, error } = e.data;
@@ -82,23 +167,41 @@ function start() {
       if (p.onStage) p.onStage(stage);
       return;
     }
+    if (e.data.crashed) {
+      const { kind, detail } = crashOf(e.data.panic, error);
+      restartWith(`the engine was restarted after it crashed on ${p.what}`, id, new EngineCrash(kind, detail, epoch + 1));
+      return;
+    }
     pending.delete(id);
-    if (e.data.stopped) stopped = error;
-    if (error !== undefined) p.reject(new Error(error));
-    else p.resolve(result);
+    if (error === undefined) {
+      p.resolve(result);
+      return;
+    }
+    const err = new Error(error);
+    // wasm memory never shrinks: a failed load that grew it a lot gets a fresh engine.
+    if (e.data.grew >= RETURN_MEMORY_BYTES) {
+      err.memoryReturned = true;
+      p.reject(err);
+      restartWith(`the engine was restarted to return the memory ${p.what} took`, id, null);
+      return;
+    }
+    p.reject(err);
   };
+  // The Worker itself died (not a trap the Worker caught): the call it was running is the culprit.
   worker.onerror = (e) => {
-    stopped = `the engine stopped: ${e.message || 'worker error'}; reload the page`;
-    for (const p of pending.values()) p.reject(new Error(stopped));
-    pending.clear();
+    e.preventDefault();
+    const first = pending.keys().next();
+    const { kind, detail } = crashOf('', e.message);
+    restartWith('the engine was restarted after its Worker stopped', first.done ? -1 : first.value, new EngineCrash(kind, detail, epoch + 1));
   };
 }
 
-function call(method, args, { transfer = [], onStage } = {}) {
+function call(method, args, { transfer = [], onStage, what = method } = {}) {
   if (!worker) start();
   return new Promise((resolve, reject) => {
     const id = nextId++;
-    pending.set(id, { resolve, reject, onStage });
+    pending.set(id, { resolve, reject, onStage, what, method });
+    sentLog.push(method);
     worker.postMessage({ id, method, args }, transfer);
   });
 }
@@ -130,7 +233,7 @@ export function str(col, i) {
  * @returns {Promise<Summary>}
  */
 export function load(name, blob, onStage) {
-  return call('load', [name, blob], { onStage });
+  return call('load', [name, blob], { onStage, what: name });
 }
 
 /** Forgets a loaded profile. @returns {Promise<void>} */
@@ -229,14 +332,11 @@ export function tags(q) {
 
 /**
  * Ends the engine Worker at once (what it held is gone) and rejects every
- * call in flight with `reason`; the next call starts a fresh, empty engine.
+ * call in flight with an EngineRestarted(`reason`); the next call starts a
+ * fresh, empty engine, and `onRestart` listeners load their files again.
  */
 export function restart(reason) {
-  if (worker) worker.terminate();
-  worker = null;
-  const waiting = [...pending.values()];
-  pending.clear();
-  for (const p of waiting) p.reject(new Error(reason));
+  restartWith(reason, -1, null);
 }
 
 /** Thrown by `loadWithin` when decoding one file outlasted the deadline (the engine was restarted). */
@@ -269,7 +369,7 @@ export function loadWithin(name, blob, onStage, seconds) {
         onStage(s);
       }
     };
-    call('load', [name, blob], { onStage: stage }).then(
+    call('load', [name, blob], { onStage: stage, what: name }).then(
       (v) => { clearTimeout(timer); if (!over) resolve(v); },
       (e) => { clearTimeout(timer); if (!over) reject(e); },
     );

@@ -64,50 +64,73 @@ export function unmatchedLines(list, s) {
 }
 
 /**
- * One view at a time in `body`, its errors in `error` (with a Reload button
- * once the engine has stopped). `onError` hears every error shown.
+ * One view at a time in `body`, its errors in `error`. `onError` hears every
+ * error shown; `retry` is what the "Try again" button after an engine crash
+ * does (the files were loaded again by then).
  */
 export class ViewHost {
-  /** @param {Record<string, {create: Function}>} views @param {(err: Error) => void} [onError] */
-  constructor(views, onError = () => {}) {
+  /** @param {Record<string, {create: Function, title: string}>} views @param {(err: Error) => void} [onError] @param {() => void} [retry] */
+  constructor(views, onError = () => {}, retry = () => this.render()) {
     this.views = views;
     this.onError = onError;
+    this.retry = retry;
     this.error = h('div', { class: 'view-error', role: 'alert', hidden: true });
     this.body = h('div', { class: 'view-body' });
-    /** @type {{id: string, inst: any} | null} */
+    /** @type {{id: string, inst: any, ctx: any} | null} */
     this.current = null;
+    /** The engine epoch in which the shown view crashed the engine (0: never). */
+    this.crashedEpoch = 0;
   }
 
   /** Makes view `id` with `ctx` unless it is the one shown; true when it made a new one. */
   use(id, ctx) {
     if (this.current && this.current.id === id) return false;
     if (this.current) this.current.inst.destroy();
-    this.current = { id, inst: this.views[id].create(ctx) };
+    this.current = { id, inst: this.views[id].create(ctx), ctx };
     fill(this.body, this.current.inst.el);
     return true;
   }
 
-  /** Renders the shown view; an error (or a stopped engine) shows in the error box. */
+  /** What the shown view shows, for a crash's sentence: "the Tags view of heap.pb.gz". */
+  what() {
+    if (!this.current) return 'this view';
+    const files = this.current.ctx.state().files;
+    return `the ${this.views[this.current.id].title} view${files.length ? ` of ${files.join(', ')}` : ''}`;
+  }
+
+  /**
+   * Renders the shown view; an error shows in the error box. A call cut off
+   * by a restart someone else caused shows nothing: the files are loaded
+   * again and the view rendered again.
+   */
   async render() {
-    if (engine.stopped) {
-      // Nothing computed before the stop stays on show as if it were current.
-      this.clear();
-      this.fail(new Error(engine.stopped));
-      return;
-    }
+    if (!this.current) return;
     this.error.hidden = true;
     try {
       await this.current.inst.render();
     } catch (err) {
-      this.fail(err);
+      if (err instanceof engine.EngineRestarted || err instanceof engine.Superseded) return;
+      if (err instanceof engine.EngineCrash) this.crashed(err, this.what());
+      else this.fail(err);
     }
   }
 
-  fail(err) {
+  /**
+   * The engine crashed on `what`: the view is cleared (what it showed came
+   * from the engine that is gone) and the sentence offers to try again.
+   */
+  crashed(crash, what) {
+    this.crashedEpoch = crash.epoch;
+    this.clear();
+    this.fail(new Error(`${crash.describe(what)}; the engine was restarted and the files loaded again`), h('button', {
+      type: 'button', class: 'retry',
+      onclick: () => { this.error.hidden = true; this.retry(); },
+    }, 'Try again'));
+  }
+
+  fail(err, action = null) {
     const msg = err && err.message ? err.message : String(err);
-    fill(this.error, h('span', {}, msg), engine.stopped
-      ? h('button', { type: 'button', onclick: () => location.reload() }, 'Reload')
-      : null);
+    fill(this.error, h('span', {}, msg), action);
     this.error.hidden = false;
     this.onError(err);
   }

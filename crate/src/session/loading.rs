@@ -109,7 +109,7 @@ impl Session {
     pub fn finish_load(&mut self, pending: u32) -> Result<Summary> {
         let p = self.pending.get_mut(pending as usize).and_then(|s| s.take()).ok_or_else(|| err("no pending load"))?;
         #[cfg(feature = "test-trap")]
-        trap_if_asked(&p.name);
+        super::testhooks::on_load(&p.name)?;
         let prof = decode::decode_uncompressed(&p.bytes, &self.limits).map_err(err)?;
         drop(p.bytes);
         Ok(self.add(&p.name, p.size, prof))
@@ -186,14 +186,5 @@ fn summary(id: u32, name: &str, size: usize, p: &Profile) -> Summary {
         size,
         size_text: units::label(size as i64, "bytes"),
         warnings: p.warnings.clone(),
-    }
-}
-
-/// Test builds only (`--features test-trap`): a file of this name makes the
-/// load panic, so the browser tests can watch the page handle a real trap.
-#[cfg(feature = "test-trap")]
-fn trap_if_asked(name: &str) {
-    if name == "profdrop-test-trap.txt" {
-        panic!("deliberate panic for tests: {name}");
     }
 }

@@ -263,6 +263,8 @@ impl Session {
 
     /// The report for `ids` and `o`, made once per distinct query.
     pub(super) fn prepare(&mut self, ids: &[u32], o: &Options) -> Result<&mut Prepared> {
+        #[cfg(feature = "test-trap")]
+        super::testhooks::on_query(o);
         let o = Options { cum: false, ..o.clone() };
         let key = format!("{ids:?} {o:?}");
         if self.prepared.as_ref().is_some_and(|p| p.key == key) {
