@@ -13,7 +13,7 @@ import * as details from './details.js';
 import { examples } from './examples.js';
 import { hashInputs } from './inline-data.js';
 import { h, fill } from './dom.js';
-import { VIEWS, ViewHost, viewContext } from './view-host.js';
+import { VIEWS, ViewHost, viewContext, busyNotice } from './view-host.js';
 import * as insights from './insights.js';
 import * as share from './share.js';
 import * as merge from './merge.js';
@@ -43,7 +43,9 @@ const host = new ViewHost(VIEWS, () => {
   for (const e of files.entries) if (e.stage === 'aggregating') e.stage = null;
   renderFiles();
 }, () => refresh());
-viewEl.append(host.error, host.body);
+// A query past the deadline (engine.onBusy): the engine cannot be interrupted, so the reader may restart it.
+const busyBox = h('div', { class: 'busy-notice', role: 'status', hidden: true });
+viewEl.append(busyBox, host.error, host.body);
 
 /**
  * Figures the benchmark and tests read: when loading started, when a view last finished rendering,
@@ -120,7 +122,9 @@ async function renderDetails(act) {
 }
 
 let refreshing = Promise.resolve();
+/** Draws the state; a newer call drops the view queries the previous one still waits for. */
 function refresh() {
+  engine.supersede(ctx.channel);
   refreshing = refreshing.then(refreshNow, refreshNow);
   return refreshing;
 }
@@ -242,6 +246,7 @@ document.addEventListener('keydown', (e) => {
 // engine: that one says so and waits for the reader (drawing it again would
 // crash again).
 files.onRecoveryChange(() => renderFiles());
+engine.onBusy((b) => busyNotice(busyBox, b));
 engine.onRestart((ev) => {
   detailsKey = '';
   files.recovered().then(() => {
@@ -267,4 +272,4 @@ refresh();
 open([...inline.inputs, ...reportFile.savedFiles()]);
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => host.current && host.current.inst, timings, query: ctx.query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown, lastSave: share.lastSave };
+window.profdrop = { state: state.get, view: () => host.current && host.current.inst, timings, query: ctx.query, stageLog: files.stageLog, sentLog: engine.sentLog, memory: engine.memory, findings: insights.shown, lastSave: share.lastSave };

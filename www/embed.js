@@ -22,7 +22,7 @@ import * as engine from './engine.js';
 import { FILTERS, GRANULARITIES, validFraction } from './state.js';
 import { h, fill } from './dom.js';
 import { decodeBase64 } from './inline-data.js';
-import { VIEWS, ViewHost, viewContext, unmatchedLines } from './view-host.js';
+import { VIEWS, ViewHost, viewContext, unmatchedLines, busyNotice } from './view-host.js';
 import * as compare from './views/compare.js';
 import * as findings from './views/findings.js';
 
@@ -145,8 +145,9 @@ class ProfdropView extends HTMLElement {
     root.adoptedStyleSheets = [styleSheet()];
     this.caption = h('div', { class: 'embed-caption' });
     this.messages = h('p', { class: 'embed-messages', role: 'status' });
+    this.busy = h('div', { class: 'busy-notice', role: 'status', hidden: true });
     this.host = new ViewHost(HOSTED, () => this.settle('error'), () => this.load());
-    this.box = h('div', { class: 'embed-box', part: 'box' }, this.caption, this.host.error, this.messages, this.host.body);
+    this.box = h('div', { class: 'embed-box', part: 'box' }, this.caption, this.busy, this.host.error, this.messages, this.host.body);
     root.append(this.box);
     /** @type {{name: string, summary: import('./engine.js').Summary}[]} */
     this.entries = [];
@@ -156,6 +157,7 @@ class ProfdropView extends HTMLElement {
     /** The engine epoch in which this element's own load crashed the engine (0: never). */
     this.crashedAt = 0;
     this.unlisten = null;
+    this.unlistenBusy = null;
     this.queued = false;
     this.refreshing = Promise.resolve();
     /** When loading started and when the view last finished rendering (performance.now()). */
@@ -172,6 +174,7 @@ class ProfdropView extends HTMLElement {
 
   connectedCallback() {
     if (!this.unlisten) this.unlisten = engine.onRestart((ev) => this.restarted(ev));
+    if (!this.unlistenBusy) this.unlistenBusy = engine.onBusy((b) => busyNotice(this.busy, b));
     this.schedule();
   }
 
@@ -181,7 +184,9 @@ class ProfdropView extends HTMLElement {
     this.generation++;
     this.host.clear();
     if (this.unlisten) this.unlisten();
+    if (this.unlistenBusy) this.unlistenBusy();
     this.unlisten = null;
+    this.unlistenBusy = null;
   }
 
   /**
@@ -319,6 +324,8 @@ class ProfdropView extends HTMLElement {
   }
 
   refresh() {
+    // A newer refresh drops this element's view queries still waiting.
+    engine.supersede(this.ctx.channel);
     const run = () => this.refreshNow();
     this.refreshing = this.refreshing.then(run, run);
     return this.refreshing;

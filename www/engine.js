@@ -13,7 +13,10 @@ import workerSource from 'profdrop:worker-source';
  * @typedef {{sample_index?: string, granularity?: string, cum?: boolean, nodefraction?: number, focus?: string, ignore?: string,
  *   hide?: string, show?: string, show_from?: string, prune_from?: string}} Options
  */
-/** @typedef {{ids: number[], kinds?: string[], options: Options}} Query  kinds: the profiles' kinds (heap, goroutine, …), for views that need one kind */
+/**
+ * @typedef {{ids: number[], kinds?: string[], options: Options, channel?: string}} Query  kinds: the profiles' kinds (heap,
+ * goroutine, …), for views that need one kind; channel: the view context's, whose waiting queries a newer refresh drops (`supersede`)
+ */
 /**
  * @typedef {{id: number, name: string, kind: string, format: string, sample_types: [string, string][],
  *   default_sample_index: number, samples: number, time_nanos: number, time_text: string,
@@ -49,8 +52,8 @@ import workerSource from 'profdrop:worker-source';
 /**
  * @typedef {{name: string, weight: number, weight_text: string, pct: string, inline: boolean}} PeekEdge
  * @typedef {{name: string, flat: number, cum: number, flat_text: string, flat_pct: string, cum_text: string,
- *   cum_pct: string, callers: PeekEdge[], callees: PeekEdge[]}} PeekEntry
- * @typedef {Header & {entries: PeekEntry[]}} PeekView
+ *   cum_pct: string, callers: PeekEdge[], callees: PeekEdge[], more_callers: number, more_callees: number}} PeekEntry
+ * @typedef {Header & {entries: PeekEntry[], more: number}} PeekView  more_*: left out by the engine's caps
  */
 /**
  * The details panel (crate/src/view/details.rs `Details`).
@@ -139,17 +142,20 @@ export function crashOf(panic, trap = '') {
   return { kind: 'internal', detail: (text || String(trap)).split('\n')[0].slice(0, 200) };
 }
 
-/** Ends the Worker, bumps the epoch, rejects what was pending (`culprit`: the call that caused it gets `error`). */
+/** Ends the Worker, bumps the epoch, rejects what was sent or queued (`culprit`: the call that caused it gets `error`). */
 function restartWith(reason, culprit, error) {
   if (worker) worker.terminate();
   worker = null;
+  clearTimeout(busyTimer);
   epoch++;
-  const waiting = [...pending.entries()];
+  const waiting = [...pending.values(), ...queue.splice(0)];
   pending.clear();
-  const cause = waiting.find(([id]) => id === culprit);
-  for (const [id, p] of waiting) p.reject(id === culprit && error ? error : new EngineRestarted(reason));
-  const event = { epoch, reason, method: cause ? cause[1].method : '', what: cause ? cause[1].what : '', crash: error };
+  running = null;
+  const cause = waiting.find((c) => c.id === culprit);
+  for (const c of waiting) c.reject(c.id === culprit && error ? error : new EngineRestarted(reason));
+  const event = { epoch, reason, method: cause ? cause.method : '', what: cause ? cause.what : '', crash: error };
   for (const fn of [...restartListeners]) fn(event);
+  setBusy(null);
 }
 
 /** Memory a failed call may leave grown before the engine is restarted to return it. */
@@ -172,7 +178,7 @@ function start() {
       restartWith(`the engine was restarted after it crashed on ${p.what}`, id, new EngineCrash(kind, detail, epoch + 1));
       return;
     }
-    pending.delete(id);
+    finished(p);
     if (error === undefined) {
       p.resolve(result);
       return;
@@ -190,20 +196,92 @@ function start() {
   // The Worker itself died (not a trap the Worker caught): the call it was running is the culprit.
   worker.onerror = (e) => {
     e.preventDefault();
-    const first = pending.keys().next();
     const { kind, detail } = crashOf('', e.message);
-    restartWith('the engine was restarted after its Worker stopped', first.done ? -1 : first.value, new EngineCrash(kind, detail, epoch + 1));
+    restartWith('the engine was restarted after its Worker stopped', running ? running.id : -1, new EngineCrash(kind, detail, epoch + 1));
   };
 }
 
-function call(method, args, { transfer = [], onStage, what = method } = {}) {
-  if (!worker) start();
+// Calls wait here and go to the Worker one at a time, so that a newer view
+// query can take the place of an older one that has not started (`supersede`).
+/** @type {{id: number, method: string, args: any[], transfer: Transferable[], resolve: Function, reject: Function,
+ *   onStage?: Function, what: string, channel: string, dropped?: boolean}[]} */
+const queue = [];
+/** The call the Worker is running (also in `pending`). */
+let running = null;
+
+function call(method, args, { transfer = [], onStage, what = method, channel = '' } = {}) {
   return new Promise((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, { resolve, reject, onStage, what, method });
-    sentLog.push(method);
-    worker.postMessage({ id, method, args }, transfer);
+    queue.push({ id: nextId++, method, args, transfer, resolve, reject, onStage, what, channel });
+    pump();
   });
+}
+
+function pump() {
+  if (running || !queue.length) return;
+  if (!worker) start();
+  const c = queue.shift();
+  running = c;
+  pending.set(c.id, c);
+  sentLog.push(c.method);
+  worker.postMessage({ id: c.id, method: c.method, args: c.args }, c.transfer);
+  // A load has its own deadline (loadWithin); any other call past the query deadline is reported.
+  if (c.method !== 'load' && c.method !== 'warmup') busyTimer = setTimeout(() => setBusy(c), queryDeadlineSeconds() * 1000);
+}
+
+function finished(c) {
+  pending.delete(c.id);
+  if (running === c) running = null;
+  clearTimeout(busyTimer);
+  setBusy(null);
+  pump();
+}
+
+/**
+ * Drops every view query of `channel` (a view context's own: see
+ * view-host.js) that is waiting, and the result of the one running: the
+ * reader asked for something newer. They reject with Superseded.
+ */
+export function supersede(channel) {
+  for (let i = queue.length - 1; i >= 0; i--) {
+    if (queue[i].channel === channel) queue.splice(i, 1)[0].reject(new Superseded());
+  }
+  if (running && running.channel === channel && !running.dropped) {
+    running.dropped = true;
+    running.reject(new Superseded());
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The query deadline: a query still running after it is reported (the engine
+// cannot be interrupted; the page offers to restart it).
+// ---------------------------------------------------------------------------
+
+/** Seconds a query may run before the page says the engine is busy: ?query_deadline=SECONDS, else 10. */
+export function queryDeadlineSeconds() {
+  const v = Number(new URLSearchParams(location.search).get('query_deadline'));
+  return Number.isFinite(v) && v > 0 ? v : 10;
+}
+
+let busyTimer = 0;
+/** @type {{method: string, what: string, seconds: number} | null} */
+let busy = null;
+const busyListeners = new Set();
+
+function setBusy(c) {
+  const next = c ? { method: c.method, what: c.what, seconds: queryDeadlineSeconds() } : null;
+  if (!busy && !next) return;
+  busy = next;
+  for (const fn of [...busyListeners]) fn(busy);
+}
+
+/**
+ * Calls `fn(busy)` when a query has run past the deadline (`{method, what,
+ * seconds}`) and `fn(null)` when it ends (or the engine is restarted).
+ * Returns the unsubscribe function.
+ */
+export function onBusy(fn) {
+  busyListeners.add(fn);
+  return () => busyListeners.delete(fn);
 }
 
 /**
@@ -247,6 +325,8 @@ export function details(id) {
 }
 
 const ids = (q) => Uint32Array.from(q.ids);
+/** A view query's call options: its context's channel. */
+const viewCall = (q) => ({ channel: q.channel || '' });
 
 /**
  * Calls the Session method `method` (crate/src/wasm.rs) with a query's ids and options and
@@ -256,37 +336,37 @@ const ids = (q) => Uint32Array.from(q.ids);
  * @returns {Promise<any>}
  */
 export function query(method, q, ...args) {
-  return call(method, [ids(q), q.options, ...args]);
+  return call(method, [ids(q), q.options, ...args], viewCall(q));
 }
 
 /** @returns {Promise<TopView>} */
 export function top(q) {
-  return call('top', [ids(q), q.options]);
+  return call('top', [ids(q), q.options], viewCall(q));
 }
 
 /** Which top rows match a regular expression. @returns {Promise<Uint8Array>} */
 export function topMatch(q, pattern) {
-  return call('top_match', [ids(q), q.options, pattern]);
+  return call('top_match', [ids(q), q.options, pattern], viewCall(q));
 }
 
 /** @returns {Promise<FlameView>} */
 export function flame(q, zoom, minFraction) {
-  return call('flame', [ids(q), q.options, zoom, minFraction]);
+  return call('flame', [ids(q), q.options, zoom, minFraction], viewCall(q));
 }
 
 /** @returns {Promise<FlameSearch>} */
 export function flameSearch(q, pattern) {
-  return call('flame_search', [ids(q), q.options, pattern]);
+  return call('flame_search', [ids(q), q.options, pattern], viewCall(q));
 }
 
 /** @returns {Promise<TreeChildren>} */
 export function treeChildren(q, inverted, node, limit, pattern) {
-  return call('tree_children', [ids(q), q.options, inverted, node, limit, pattern]);
+  return call('tree_children', [ids(q), q.options, inverted, node, limit, pattern], viewCall(q));
 }
 
 /** @returns {Promise<PeekView>} */
 export function peek(q, pattern) {
-  return call('peek', [ids(q), q.options, pattern]);
+  return call('peek', [ids(q), q.options, pattern], viewCall(q));
 }
 
 /**
@@ -314,20 +394,21 @@ export function topText(q) {
  *   flat_text: StrCol, flat_pct: StrCol, cum_text: StrCol, cum_pct: StrCol}} DotView
  */
 /**
- * pprof's -tags: per label key its values heaviest first, weights as pprof prints them, shares of the key's total.
- * @typedef {{key: string, numeric: boolean, total: number, total_text: string, name: StrCol, weight: Float64Array,
+ * pprof's -tags: per label key its values heaviest first, weights as pprof prints them, shares of the key's total;
+ * `more`: the values left out by the cap (the lightest).
+ * @typedef {{key: string, numeric: boolean, total: number, total_text: string, more: number, name: StrCol, weight: Float64Array,
  *   weight_text: StrCol, pct: StrCol}} TagKey
  * @typedef {Header & {keys: TagKey[]}} TagsView
  */
 
 /** @returns {Promise<DotView>} `options` may carry nodecount, nodefraction, edgefraction. */
 export function dot(q) {
-  return call('dot', [ids(q), q.options]);
+  return call('dot', [ids(q), q.options], viewCall(q));
 }
 
-/** @returns {Promise<TagsView>} */
-export function tags(q) {
-  return call('tags', [ids(q), q.options]);
+/** At most `maxValues` values per key. @returns {Promise<TagsView>} */
+export function tags(q, maxValues) {
+  return call('tags', [ids(q), q.options, maxValues], viewCall(q));
 }
 
 /**
@@ -438,7 +519,8 @@ export function loadWithin(name, blob, onStage, seconds) {
  * @typedef {{source_format: string, tracebacks: boolean, similarity: string, total: number, group_count: number,
  *   groups: GoroutineGroup[], background: BackgroundRow|null, background_rules: BackgroundRule[],
  *   by_creator: CreatorRow[], notes: string[], share_text: string[], creator_share_text: string[],
- *   background_share_text?: string, row_count: number, similarity_text: string, rules_text: string[]}} GoroutinesView
+ *   background_share_text?: string, row_count: number, creator_count: number, similarity_text: string,
+ *   rules_text: string[]}} GoroutinesView  row_count, creator_count: groups and creation sites before the cut
  */
 /**
  * The goroutine diff (crate/src/view/goroutine_diff.rs): by goroutine id for two debug=2 dumps.
@@ -508,7 +590,7 @@ export function growth(ids, options, limit, maxRows) {
 
 /** The Goroutines view of the merge of `q.ids`. @returns {Promise<GoroutinesView>} */
 export function goroutines(q, similarity, foldBackground, maxGroups) {
-  return call('goroutines', [ids(q), similarity, foldBackground, maxGroups]);
+  return call('goroutines', [ids(q), similarity, foldBackground, maxGroups], viewCall(q));
 }
 
 /** Leak findings over the goroutine and heap profiles among `ids` (every loaded one when omitted). @returns {Promise<Findings>} */

@@ -29,15 +29,20 @@ export const VIEWS = { top, flame, tree, peek, graph, tags, compare, goroutines 
  *   searchStatus?: (msg: string | Node) => void, rendered?: () => void, extra?: () => object}} o
  * @returns {import('./app.js').ViewContext}
  */
+let contexts = 0;
+
 export function viewContext(o) {
   const noop = () => {};
+  // The context's view queries share a channel: a newer refresh drops the waiting ones (engine.supersede).
+  const channel = `view-${++contexts}`;
   return {
+    channel,
     query() {
       const s = o.state();
       const shown = o.entries().filter((e) => s.files.includes(e.name));
       return {
         ids: shown.map((e) => e.summary.id), kinds: shown.map((e) => e.summary.kind),
-        options: { ...options(s), ...(o.extra ? o.extra() : {}) },
+        options: { ...options(s), ...(o.extra ? o.extra() : {}) }, channel,
       };
     },
     state: o.state,
@@ -50,6 +55,19 @@ export function viewContext(o) {
     searchStatus: o.searchStatus || noop,
     rendered: o.rendered || noop,
   };
+}
+
+/**
+ * Fills `box` with the query deadline's notice (engine.onBusy: `b` null
+ * hides it): which query is still running, and a button that restarts the
+ * engine (the files are loaded again and the view drawn again).
+ */
+export function busyNotice(box, b) {
+  box.hidden = !b;
+  if (!b) { fill(box); return; }
+  fill(box, `The engine is still busy with an earlier query (${b.what}) after ${b.seconds} s; newer ones wait for it. `,
+    h('button', { type: 'button', class: 'restart-engine', onclick: () => engine.restart(`restarted by the reader: ${b.what} ran past ${b.seconds} s`) },
+      'Restart the engine'));
 }
 
 /** What the engine's "matched nothing" list says, one line each (names are option names or sentences). */
@@ -76,15 +94,19 @@ export class ViewHost {
     this.retry = retry;
     this.error = h('div', { class: 'view-error', role: 'alert', hidden: true });
     this.body = h('div', { class: 'view-body' });
-    /** @type {{id: string, inst: any, ctx: any} | null} */
+    /** @type {{id: string, inst: any, ctx: any, broken?: boolean} | null} */
     this.current = null;
     /** The engine epoch in which the shown view crashed the engine (0: never). */
     this.crashedEpoch = 0;
   }
 
-  /** Makes view `id` with `ctx` unless it is the one shown; true when it made a new one. */
+  /**
+   * Makes view `id` with `ctx` unless it is the one shown (and its last
+   * render did not fail or get cut off: then it is made again, so nothing it
+   * kept from that render is taken for current); true when it made a new one.
+   */
   use(id, ctx) {
-    if (this.current && this.current.id === id) return false;
+    if (this.current && this.current.id === id && !this.current.broken) return false;
     if (this.current) this.current.inst.destroy();
     this.current = { id, inst: this.views[id].create(ctx), ctx };
     fill(this.body, this.current.inst.el);
@@ -106,9 +128,11 @@ export class ViewHost {
   async render() {
     if (!this.current) return;
     this.error.hidden = true;
+    const current = this.current;
     try {
-      await this.current.inst.render();
+      await current.inst.render();
     } catch (err) {
+      current.broken = true;
       if (err instanceof engine.EngineRestarted || err instanceof engine.Superseded) return;
       if (err instanceof engine.EngineCrash) this.crashed(err, this.what());
       else this.fail(err);

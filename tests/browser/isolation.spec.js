@@ -10,41 +10,18 @@
 // init script swaps the source of every engine Worker (named
 // 'profdrop-engine') for the test build.
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { test, expect, root, drop, dropFixtures, topRows, parseTop, reference, settled, goFixture } from './fixtures.js';
+import { test, expect, drop, dropFixtures, topRows, parseTop, reference, settled, goFixture } from './fixtures.js';
+import { buildTestEngine, useTestEngine as use, engines } from './test-engine.js';
 
-export let testEngine = '';
+let source = '';
 test.beforeAll(() => {
   test.setTimeout(600_000);
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build-test-engine.mjs')], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`building the test engine failed:\n${r.stderr}`);
-  testEngine = readFileSync(join(root, 'target/test-engine/worker.js'), 'utf8');
+  source = buildTestEngine();
 });
-
-/** Every engine Worker the page starts runs the test build; counts them and their ends. */
-export async function useTestEngine(page) {
-  await page.addInitScript((src) => {
-    const Native = window.Worker;
-    window.__engines = { started: 0, ended: 0 };
-    window.Worker = class extends Native {
-      constructor(url, options) {
-        const engine = options && options.name === 'profdrop-engine';
-        if (engine) url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
-        super(url, options);
-        if (engine) {
-          window.__engines.started += 1;
-          const end = this.terminate.bind(this);
-          this.terminate = () => { window.__engines.ended += 1; end(); };
-        }
-      }
-    };
-  }, testEngine);
-}
+const useTestEngine = (page) => use(page, source);
 
 const tiny = Buffer.from('goroutine 1 [running]:\nmain.main()\n');
 const fileError = (page, name) => page.locator(`#files li[data-name="${name}"] .error`);
-const engines = (page) => page.evaluate(() => window.__engines);
 
 test('a file that exhausts or crashes the engine: it says so in words, the engine restarts, the other files are loaded again with the same numbers', async ({ page, incidents }) => {
   await useTestEngine(page);
@@ -169,5 +146,43 @@ test('<profdrop-view>: one element that crashes the shared engine; every other e
   // one engine at a time; the file was fetched once (for both elements), never again
   expect(await engines(page)).toEqual({ started: 2, ended: 1 });
   expect(fetches).toBe(1);
+  expect(incidents).toEqual([]);
+});
+
+test('a newer action drops the queries still waiting; a query past the deadline is reported and the reader can restart the engine', async ({ page, incidents }) => {
+  await useTestEngine(page);
+  // a 1 s query deadline; the stalled query never returns, so it is past any deadline whatever the machine's speed
+  await page.goto('/index.html?query_deadline=1');
+  await dropFixtures(page, 'heap_t1.pb.gz');
+  const heapTop = parseTop(reference('heap_t1.pb.gz.pprof_top_nodecount=1000000.txt'), 20);
+  expect(await topRows(page)).toEqual(heapTop);
+  const sent = () => page.evaluate(() => window.profdrop.sentLog.slice());
+  const before = (await sent()).length;
+
+  // the Top view's query stalls the engine (focus=profdrop-test-hang never returns)
+  await page.evaluate(() => { location.hash = `${location.hash}&focus=profdrop-test-hang`; });
+  await expect.poll(async () => (await sent()).slice(before)).toContain('top');
+  // the reader moves on twice: to the flame graph, then back to Top without the filter
+  await page.getByRole('tab', { name: 'Flame graph', exact: true }).click();
+  await page.evaluate(() => { location.hash = location.hash.replace('&focus=profdrop-test-hang', '').replace('view=flame', 'view=top'); });
+  // the engine is still on the stalled query: the page says so
+  const notice = page.locator('.busy-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('The engine is still busy with an earlier query (top) after 1 s');
+  // nothing was sent behind the stalled query: the flame graph's query was dropped before it went out
+  const log = (await sent()).slice(before);
+  const stalled = before + log.indexOf('top');
+  expect(log.slice(log.indexOf('top') + 1)).toEqual([]);
+  expect(await engines(page)).toEqual({ started: 1, ended: 0 });
+
+  // restart: the file is loaded again and the newest view drawn with pprof's numbers
+  await notice.getByRole('button', { name: 'Restart the engine' }).click();
+  expect(await topRows(page)).toEqual(heapTop);
+  await expect(notice).toBeHidden();
+  await expect(page.locator('.view-error')).toBeHidden();
+  expect(await engines(page)).toEqual({ started: 2, ended: 1 });
+  const after = (await sent()).slice(stalled + 1);
+  expect(after).toContain('load');
+  expect(after).not.toContain('flame');
   expect(incidents).toEqual([]);
 });

@@ -365,7 +365,7 @@ export function create(ctx, source = {}) {
     try {
       r = await (source.search ? source.search(ctx.query(), pattern) : engine.flameSearch(ctx.query(), pattern));
     } catch (err) {
-      ctx.searchStatus(err.message);
+      if (!(err instanceof engine.Superseded)) ctx.searchStatus(err.message);
       return;
     }
     if (gen !== generation) return;

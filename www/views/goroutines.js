@@ -14,7 +14,8 @@ import '../compare.css';
 
 export const title = 'Goroutines';
 
-const MAX_GROUPS = 1000;
+/** Groups (and creation sites) drawn at first; "more" asks for four times as many. */
+export const MAX_GROUPS = 200;
 
 export const SIMILARITIES = [
   ['exact', 'exact arguments'],
@@ -48,6 +49,8 @@ export function create(ctx) {
   let data = null;
   let key = '';
   let generation = 0;
+  let maxGroups = MAX_GROUPS;
+  const showMore = () => { maxGroups *= 4; key = ''; ctx.update({}); };
 
   similarity.addEventListener('change', () => ctx.update({ params: { ...ctx.state().params, similarity: similarity.value } }, { push: true }));
   fold.addEventListener('change', () => {
@@ -92,7 +95,9 @@ export function create(ctx) {
     const rows = [];
     v.groups.forEach((g, i) => rows.push(...groupRows(g, v.share_text[i])));
     groupsBody.replaceChildren(...rows);
-    fill(more, v.row_count > v.groups.length ? `${v.groups.length} of ${v.row_count} groups shown` : '');
+    const hidden = v.row_count - v.groups.length;
+    fill(more, hidden > 0 ? [`${v.groups.length} of ${v.row_count} groups shown `,
+      h('button', { type: 'button', class: 'more-groups', onclick: showMore }, `${Math.min(hidden, maxGroups * 3)} more…`)] : '');
     if (v.background) {
       background.hidden = false;
       fill(background,
@@ -105,6 +110,8 @@ export function create(ctx) {
     }
     fill(creators,
       h('h3', {}, 'By creation site'),
+      v.creator_count > v.by_creator.length
+        ? h('p', { class: 'count' }, `${v.by_creator.length} of ${v.creator_count} creation sites shown (the largest)`) : null,
       h('table', { class: 'creators' },
         h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'count'), h('th', { class: 'num' }, 'share'), h('th', { class: 'num' }, 'groups'), h('th', {}, 'site'), h('th', {}, 'states'))),
         h('tbody', {}, v.by_creator.map((r, i) => h('tr', {},
@@ -135,12 +142,12 @@ export function create(ctx) {
         ctx.rendered();
         return;
       }
-      const k = JSON.stringify([q.ids, sim, folded]);
+      const k = JSON.stringify([q.ids, sim, folded, maxGroups]);
       if (k !== key) {
         const gen = ++generation;
         let v;
         try {
-          v = await engine.goroutines(q, sim, folded, MAX_GROUPS);
+          v = await engine.goroutines(q, sim, folded, maxGroups);
         } catch (err) {
           // Not a goroutine profile (or a broken one): nothing of an earlier file stays on screen.
           key = '';

@@ -144,7 +144,7 @@ export function create(ctx) {
       try {
         mask = await engine.topMatch({ ...q, options: { ...q.options, cum: ctx.state().sort === 'cum' } }, pattern);
       } catch (err) {
-        ctx.searchStatus(err.message);
+        if (!(err instanceof engine.Superseded)) ctx.searchStatus(err.message);
         return;
       }
       if (gen !== generation) return;
