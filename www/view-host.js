@@ -94,21 +94,24 @@ export class ViewHost {
     this.retry = retry;
     this.error = h('div', { class: 'view-error', role: 'alert', hidden: true });
     this.body = h('div', { class: 'view-body' });
-    /** @type {{id: string, inst: any, ctx: any, broken?: boolean} | null} */
+    /** @type {{id: string, inst: any, ctx: any, epoch: number, broken?: boolean} | null} */
     this.current = null;
     /** The engine epoch in which the shown view crashed the engine (0: never). */
     this.crashedEpoch = 0;
   }
 
   /**
-   * Makes view `id` with `ctx` unless it is the one shown (and its last
-   * render did not fail or get cut off: then it is made again, so nothing it
-   * kept from that render is taken for current); true when it made a new one.
+   * Makes view `id` with `ctx` unless it is the one shown, made in this
+   * engine's epoch (a view keys what it keeps by profile ids, which a
+   * restart reuses), and its last render did not fail or get cut off: then
+   * it is made again, so nothing it kept is taken for current. True when it
+   * made a new one.
    */
   use(id, ctx) {
-    if (this.current && this.current.id === id && !this.current.broken) return false;
+    const c = this.current;
+    if (c && c.id === id && !c.broken && c.epoch === engine.currentEpoch()) return false;
     if (this.current) this.current.inst.destroy();
-    this.current = { id, inst: this.views[id].create(ctx), ctx };
+    this.current = { id, inst: this.views[id].create(ctx), ctx, epoch: engine.currentEpoch() };
     fill(this.body, this.current.inst.el);
     return true;
   }
