@@ -1,6 +1,9 @@
 // The only module that talks to the wasm engine. It runs the engine in a
 // Worker (made from a Blob, so the hosted folder and the single offline file
-// behave the same) and turns calls into promises. Numbers arrive formatted
+// behave the same) and turns calls into promises, sent one at a time (a
+// newer view query can replace a waiting one). A crash, a deadline or memory
+// to return restarts the Worker; whoever loaded files loads them again
+// (`onRestart`). Numbers arrive formatted
 // with pprof's units; nothing here or in the views formats units itself.
 import workerSource from 'profdrop:worker-source';
 

@@ -76,3 +76,22 @@ test('Goroutines: a dump of 1,000 kinds of goroutine draws 200 groups and offers
   await expect(count).toHaveText('');
   expect(incidents).toEqual([]);
 });
+
+test('Peek: a function called from 150 places lists its 100 heaviest callers and says how many more', async ({ page, incidents }) => {
+  const samples = [];
+  for (let i = 0; i < 150; i++) samples.push({ stack: ['main.target', `main.caller${String(i).padStart(3, '0')}`, 'main.main'], values: [1000 + i] });
+  const bytes = encodeProfile({ sampleTypes: [['cpu', 'nanoseconds']], samples });
+  await page.goto('/index.html');
+  await drop(page, [{ name: 'callers.pb.gz', bytes }]);
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  await settled(page, () => page.evaluate(() => { location.hash = `${location.hash}&view=peek&selection=main.target`; }));
+  const table = page.locator('table.peek');
+  await expect(table).toHaveCount(1);
+  await expect(table.locator('tr.caller')).toHaveCount(100);
+  await expect(table.locator('tr.caller-more')).toHaveText('50 lighter callers not listed');
+  // the heaviest first: caller149 weighs the most
+  await expect(table.locator('tr.caller').first()).toContainText('main.caller149');
+  await expect(table.locator('tr.caller').last()).toContainText('main.caller050');
+  await expect(table.locator('tr.callee')).toHaveCount(0);
+  expect(incidents).toEqual([]);
+});

@@ -36,7 +36,7 @@ export function create(ctx) {
     h('td', { class: 'arrow' }, kind === 'caller' ? '↘' : '↳'), h('td', {}, nameButton(e.name, e.inline)));
 
   /** The callers (or callees) the engine left out, lightest first. */
-  const moreRow = (n, kind) => (n > 0 ? h('tr', { class: `more ${kind}` },
+  const moreRow = (n, kind) => (n > 0 ? h('tr', { class: `more ${kind}-more` },
     h('td', { colspan: 6, class: 'count' }, `${n} lighter ${kind}${n > 1 ? 's' : ''} not listed`)) : null);
 
   async function show() {
@@ -63,8 +63,8 @@ export function create(ctx) {
           h('th', { scope: 'col', class: 'num' }, 'flat (flat%)'), h('th', { scope: 'col', class: 'num' }, 'cum (cum%)'),
           h('th', { scope: 'col' }), h('th', { scope: 'col' }, 'callers ↘ function ↳ callees'))),
         h('tbody', {},
-          moreRow(en.more_callers, 'caller'),
           en.callers.map((e) => edgeRow('caller', e)),
+          moreRow(en.more_callers, 'caller'),
           h('tr', { class: 'subject' },
             h('td', { class: 'num' }), h('td', { class: 'num' }),
             h('td', { class: 'num' }, `${en.flat_text} (${en.flat_pct})`), h('td', { class: 'num' }, `${en.cum_text} (${en.cum_pct})`),
