@@ -139,7 +139,9 @@ export class Superseded extends Error {
  * an allocation fails. `trap` is the RuntimeError's own message.
  */
 export function crashOf(panic, trap = '') {
-  const text = String(panic || '').replace(/^panicked at [^\n]*?:\d+:\d+:\s*/, '').replace(/\/rustc\/[0-9a-f]+\/\S*/g, '').trim();
+  // (the engine's panic hook may already have made it a sentence: session::panic_sentence)
+  const text = String(panic || '').replace(/^panicked at [^\n]*?:\d+:\d+:\s*/, '').replace(/^an internal error in the engine:\s*/, '')
+    .replace(/\/rustc\/[0-9a-f]+\/\S*/g, '').trim();
   const memory = text ? /capacity overflow|memory allocation of \d+ bytes failed|out of memory/i.test(text) : /unreachable|out of memory/i.test(trap);
   if (memory) return { kind: 'memory', detail: 'out of memory' };
   return { kind: 'internal', detail: (text || String(trap)).split('\n')[0].slice(0, 200) };
