@@ -290,12 +290,16 @@ export function onBusy(fn) {
 }
 
 /**
- * Warms the engine up on a small profile (see worker.js); loads queued
- * behind it wait for it.
+ * Warms the engine up on a small profile (see worker.js), one round per
+ * call: a file or a query asked for meanwhile goes first, and ends the
+ * warm-up (a reader's file never waits behind the remaining rounds).
  */
-export function warmup(bytes, rounds = 40) {
-  const copy = bytes.slice().buffer;
-  return call('warmup', [copy, rounds], { transfer: [copy] });
+export async function warmup(bytes, rounds = 40) {
+  for (let i = 0; i < rounds; i++) {
+    if (i > 0 && queue.length) return;
+    const copy = bytes.slice().buffer;
+    await call('warmup', [copy, 1], { transfer: [copy] });
+  }
 }
 
 /** The engine's wasm memory size in bytes (for the benchmark). */

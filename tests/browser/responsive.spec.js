@@ -84,7 +84,7 @@ test('Peek: a function called from 150 places lists its 100 heaviest callers and
   await page.goto('/index.html');
   await drop(page, [{ name: 'callers.pb.gz', bytes }]);
   await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
-  await settled(page, () => page.evaluate(() => { location.hash = `${location.hash}&view=peek&selection=main.target`; }));
+  await settled(page, () => page.evaluate(() => { location.hash = `${location.hash}&view=peek&sel=main.target`; }));
   const table = page.locator('table.peek');
   await expect(table).toHaveCount(1);
   await expect(table.locator('tr.caller')).toHaveCount(100);
