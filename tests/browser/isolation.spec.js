@@ -21,12 +21,15 @@ test.beforeAll(() => {
 const useTestEngine = (page) => use(page, source);
 
 const tiny = Buffer.from('goroutine 1 [running]:\nmain.main()\n');
+/** Waits until `name` is loaded (the test engine, a debug build, compiles slowly on a busy machine). */
+const loaded = (page, name) => expect(page.locator(`#files li[data-name="${name}"] button.show`)).toBeVisible({ timeout: 60_000 });
 const fileError = (page, name) => page.locator(`#files li[data-name="${name}"] .error`);
 
 test('a file that exhausts or crashes the engine: it says so in words, the engine restarts, the other files are loaded again with the same numbers', async ({ page, incidents }) => {
   await useTestEngine(page);
   await page.goto('/index.html');
   await dropFixtures(page, 'heap_t0.pb.gz', 'heap_t1.pb.gz');
+  await loaded(page, 'heap_t1.pb.gz');
   const heapTop = parseTop(reference('heap_t1.pb.gz.pprof_top_nodecount=1000000.txt'), 20);
   expect(await topRows(page)).toEqual(heapTop);
 
@@ -37,7 +40,7 @@ test('a file that exhausts or crashes the engine: it says so in words, the engin
     'the engine ran out of memory on profdrop-test-oom.txt; the other files were loaded again', { timeout: 30_000 });
   expect(await engines(page)).toEqual({ started: 2, ended: 1 });
   for (const name of ['heap_t0.pb.gz', 'heap_t1.pb.gz']) {
-    await expect(page.locator(`#files li[data-name="${name}"] button.show`)).toBeVisible();
+    await expect(page.locator(`#files li[data-name="${name}"] button.show`)).toBeVisible({ timeout: 30_000 });
     await expect(fileError(page, name)).toHaveCount(0);
   }
   const stages = await page.evaluate(() => window.profdrop.stageLog.filter((x) => x[0] === 'heap_t1.pb.gz').map((x) => x[1]));
@@ -57,7 +60,7 @@ test('a file that exhausts or crashes the engine: it says so in words, the engin
   expect(await engines(page)).toEqual({ started: 3, ended: 2 });
 
   // every view works on the files loaded again
-  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] .stage')).toHaveCount(0);
+  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] .stage')).toHaveCount(0, { timeout: 30_000 });
   for (const tab of ['Flame graph', 'Call tree', 'Tags', 'Top']) {
     await settled(page, () => page.getByRole('tab', { name: tab, exact: true }).click());
     await expect(page.locator('.view-error')).toBeHidden();
@@ -72,6 +75,7 @@ test('a failed load that grew the memory gets it returned: the engine restarts, 
   await useTestEngine(page);
   await page.goto('/index.html');
   await dropFixtures(page, 'heap_t1.pb.gz');
+  await loaded(page, 'heap_t1.pb.gz');
   const heapTop = parseTop(reference('heap_t1.pb.gz.pprof_top_nodecount=1000000.txt'), 20);
   expect(await topRows(page)).toEqual(heapTop);
   const before = await page.evaluate(() => window.profdrop.memory());
@@ -81,8 +85,8 @@ test('a failed load that grew the memory gets it returned: the engine restarts, 
   await expect(error).toContainText('deliberate failure for tests after growing memory', { timeout: 30_000 });
   await expect(error).toContainText('the engine was restarted to return the memory this file took; the other files were loaded again');
   expect(await engines(page)).toEqual({ started: 2, ended: 1 });
-  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] button.show')).toBeVisible();
-  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] .stage')).toHaveCount(0);
+  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] button.show')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] .stage')).toHaveCount(0, { timeout: 30_000 });
   const after = await page.evaluate(() => window.profdrop.memory());
   // the 256 MiB the failed load took are gone with the old engine
   expect(after).toBeLessThan(before + (64 << 20));
@@ -94,6 +98,7 @@ test('a view whose query crashes the engine: the view says so, the files are loa
   await useTestEngine(page);
   await page.goto('/index.html');
   await dropFixtures(page, 'heap_t1.pb.gz');
+  await loaded(page, 'heap_t1.pb.gz');
   const heapTop = parseTop(reference('heap_t1.pb.gz.pprof_top_nodecount=1000000.txt'), 20);
   expect(await topRows(page)).toEqual(heapTop);
   await settled(page, () => page.evaluate(() => { location.hash = `${location.hash}&focus=profdrop-test-panic`; }));
@@ -101,8 +106,8 @@ test('a view whose query crashes the engine: the view says so, the files are loa
   await expect(viewError).toContainText('the engine failed on the Top view of heap_t1.pb.gz (deliberate panic for tests in a query); the engine was restarted and the files loaded again');
   await expect(viewError).not.toContainText('panicked at');
   await expect(page.locator('table.top tbody tr.row')).toHaveCount(0);
-  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] button.show')).toBeVisible();
-  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] .stage')).toHaveCount(0);
+  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] button.show')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] .stage')).toHaveCount(0, { timeout: 30_000 });
   expect(await engines(page)).toEqual({ started: 2, ended: 1 });
   // the next action (the filter removed) shows the numbers again
   await page.evaluate(() => { location.hash = location.hash.replace('&focus=profdrop-test-panic', ''); });
@@ -158,6 +163,7 @@ test('a newer action drops the queries still waiting; a query past the deadline 
   // a 1 s query deadline; the stalled query never returns, so it is past any deadline whatever the machine's speed
   await page.goto('/index.html?query_deadline=1');
   await dropFixtures(page, 'heap_t1.pb.gz');
+  await loaded(page, 'heap_t1.pb.gz');
   const heapTop = parseTop(reference('heap_t1.pb.gz.pprof_top_nodecount=1000000.txt'), 20);
   expect(await topRows(page)).toEqual(heapTop);
   const sent = () => page.evaluate(() => window.profdrop.sentLog.slice());
@@ -179,8 +185,9 @@ test('a newer action drops the queries still waiting; a query past the deadline 
   expect(log.slice(log.indexOf('top') + 1)).toEqual([]);
   expect(await engines(page)).toEqual({ started: 1, ended: 0 });
 
-  // restart: the file is loaded again and the newest view drawn with pprof's numbers
+  // restart: the file is loaded again (a fresh engine compiles its module first) and the newest view drawn with pprof's numbers
   await notice.getByRole('button', { name: 'Restart the engine' }).click();
+  await expect(page.locator('#files li[data-name="heap_t1.pb.gz"] .stage')).toHaveCount(0, { timeout: 30_000 });
   expect(await topRows(page)).toEqual(heapTop);
   await expect(notice).toBeHidden();
   await expect(page.locator('.view-error')).toBeHidden();
