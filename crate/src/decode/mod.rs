@@ -3,6 +3,7 @@
 //! formats. Each decoder answers "not my format" or "my format, broken at
 //! byte/line N because ...".
 
+pub mod goroutine_header;
 pub mod gzip;
 pub mod legacy;
 pub mod legacy_contention;
