@@ -795,7 +795,12 @@ fn leak_sites<'g>(snap: &'g GoroutineSnapshot) -> Vec<LeakSite<'g>> {
 }
 
 fn leak_site_text(s: &LeakSite) -> String {
-    let mut t = format!("{} at {} ({})", s.count, s.site, s.reason);
+    format!("{} at {} ({}){}", s.count, s.site, s.reason, leak_site_detail(s))
+}
+
+/// What a site's goroutines carry: labels, and how long they have waited.
+fn leak_site_detail(s: &LeakSite) -> String {
+    let mut t = String::new();
     if !s.labels.is_empty() {
         t.push_str(&format!(", labels {}", s.labels.join("; ")));
     }
@@ -836,7 +841,7 @@ fn proven_leaks(gs: &[GoroutineSnapshot], leaks: &[GoroutineSnapshot]) -> Option
             key: "leaked_at_site",
             label: format!("leaked at {} ({})", s.site, s.reason),
             value: s.count as f64,
-            text: leak_site_text(s),
+            text: format!("{}{}", s.count, leak_site_detail(s)),
         });
     }
     Some(Finding {
