@@ -421,3 +421,51 @@ fn an_execution_trace_is_named() {
         );
     }
 }
+
+/// What the fuzz target `goroutine_header` checks, on a fixed set of header
+/// tails (pieces of real headers, joined at random by a fixed-seed generator).
+#[test]
+fn no_header_tail_loses_its_goroutine() {
+    let pieces: &[&str] = &[
+        "chan send",
+        "]",
+        ":",
+        " (leaked)",
+        " (scan)",
+        ", 3 minutes",
+        ", locked to thread",
+        ", synctest bubble 2",
+        " labels:{",
+        "\"route\": \"x\"",
+        "}",
+        " {",
+        "route: inventory",
+        "\"a\\\"b\"",
+        "\\u00e9",
+        "\\x",
+        "\"",
+        ",",
+        "[",
+        "é",
+        "\t",
+        " ",
+        "{",
+        "}:",
+        "]:",
+        "gp=0x1 ",
+        "99999999999999999999 minutes",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for _ in 0..3000 {
+        let n = next() % 8;
+        let tail: String = (0..n).map(|_| pieces[next() % pieces.len()]).collect();
+        let dump = format!("goroutine 42 [{tail}\nmain.f()\n\t/src/f.go:1 +0x1\n");
+        let p = decode(dump.as_bytes(), &Limits::default()).unwrap_or_else(|e| panic!("{dump:?}: {e}"));
+        let t = p.goroutines.as_ref().unwrap();
+        assert_eq!((t.goroutines.len(), t.goroutines[0].id), (1, 42), "{dump:?}");
+    }
+}
