@@ -469,3 +469,22 @@ fn no_header_tail_loses_its_goroutine() {
         assert_eq!((t.goroutines.len(), t.goroutines[0].id), (1, 42), "{dump:?}");
     }
 }
+
+#[test]
+fn header_labels_reach_the_goroutines_view_and_the_goroutine_diff() {
+    use profdrop::view::{goroutine_diff, goroutines};
+    let p = load(dumps().join("waits.go127.debug2.txt"));
+    let v = goroutines::build(&p, &goroutines::Options::default()).unwrap();
+    let send = v.groups.iter().find(|g| g.count == 120).unwrap();
+    let l: Vec<(&str, &str, i64)> = send.labels.iter().map(|l| (l.key.as_str(), l.value.as_str(), l.count)).collect();
+    assert_eq!(l, [("route", "inventory", 120)]);
+    // A diff by goroutine id between the 1.19 dump and its 1.27 form: the same
+    // goroutines, nothing new or gone, and the target side's labels.
+    let old = load(dumps().join("waits.debug2.txt"));
+    let d = goroutine_diff::diff(&old, &p, &goroutine_diff::Options::default()).unwrap();
+    assert!(d.by_id);
+    let t = d.totals.as_ref().unwrap();
+    assert_eq!((t.new, t.gone, t.survived), (0, 0, 265));
+    let row = d.rows.iter().find(|r| r.target == 120).unwrap();
+    assert!(row.group.labels.iter().any(|l| l.key == "route" && l.value == "inventory"));
+}

@@ -772,7 +772,11 @@ fn leak_sites<'g>(snap: &'g GoroutineSnapshot) -> Vec<LeakSite<'g>> {
     let mut sites: Vec<LeakSite> = Vec::new();
     for g in snap.groups.iter().filter(|g| g.leaked > 0) {
         let site = blocking_site(g);
-        let reason = g.states.first().map(|s| s.0.clone()).unwrap_or_default();
+        let reason = match g.states.first().map(|s| s.0.as_str()) {
+            // debug=1 text hides the runtime frames that tell the wait.
+            Some("unknown") | None => "wait reason not in this form".to_string(),
+            Some(s) => s.to_string(),
+        };
         let at = match sites.iter().position(|s| s.site == site && s.reason == reason) {
             Some(i) => i,
             None => {
