@@ -163,7 +163,7 @@ export function render(list, names, on) {
     if (s) {
       // Node.append would print a null or false as text: keep only elements.
       li.append(...[
-        h('span', { class: 'kind' }, s.kind),
+        h('span', { class: 'kind' }, s.kind_text || s.kind),
         h('span', { class: 'format' }, s.format),
         h('span', { class: 'types', title: 'sample types' }, s.sample_types.map((t) => t[0]).join(', ')),
         s.time_text && h('span', { class: 'time', title: 'time' }, s.time_text),

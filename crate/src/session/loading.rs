@@ -8,7 +8,7 @@ use crate::decode::{self, Limits};
 use crate::load::{self, Input};
 use crate::model::Profile;
 use crate::util::{timefmt, units};
-use crate::view::details::{self, profile_kind, Details};
+use crate::view::details::{self, kind_text, profile_kind, Details};
 
 /// A file between `begin_load` and `finish_load`.
 pub(super) struct Pending {
@@ -24,6 +24,8 @@ pub struct Summary {
     pub id: u32,
     pub name: String,
     pub kind: &'static str,
+    /// The kind as shown ("goroutine leaks (proven by the runtime)" for a goroutineleak profile).
+    pub kind_text: &'static str,
     pub format: &'static str,
     /// (name, unit) of each sample type.
     pub sample_types: Vec<(String, String)>,
@@ -173,6 +175,7 @@ fn summary(id: u32, name: &str, size: usize, p: &Profile) -> Summary {
         id,
         name: name.to_string(),
         kind: profile_kind(p),
+        kind_text: kind_text(p),
         format: details::format_label(p.source_format),
         sample_types: (0..p.num_types())
             .map(|i| (p.sample_type_name(i).to_string(), p.sample_type_unit(i).to_string()))
