@@ -215,6 +215,11 @@ $('file-input').addEventListener('change', (e) => {
   open(picked);
 });
 $('open-label').addEventListener('click', () => $('file-input').click());
+// The skip link moves the focus; following its #main would replace the state in the address.
+document.querySelector('.skip-link').addEventListener('click', (e) => {
+  e.preventDefault();
+  ($('view').hidden ? $('main') : $('view')).focus();
+});
 const overlay = $('drop-overlay');
 let dragDepth = 0;
 const hasFiles = (e) => e.dataTransfer && [...e.dataTransfer.types].includes('Files');

@@ -51,7 +51,7 @@ export function create(ctx) {
     h('div', { class: 'goroutines-controls' },
       h('label', {}, 'similarity ', similarity),
       h('label', { title: 'fold known healthy background goroutines (the rules are listed below)' }, fold, ' fold expected background')),
-    summary, notes, background, h('div', { class: 'scroller' }, groupsTable, more), creators);
+    summary, notes, background, h('div', { class: 'scroller', tabindex: '0', role: 'group', 'aria-label': 'Goroutine groups' }, groupsTable, more), creators);
 
   let data = null;
   let key = '';

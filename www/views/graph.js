@@ -185,9 +185,8 @@ export function create(ctx) {
       g.setAttribute('data-i', String(i));
       g.setAttribute('tabindex', '0');
       g.setAttribute('role', 'button');
-      // The name starts with the words the node shows (what a voice user says), then the full name.
-      const shows = [...g.querySelectorAll('text')].map((t) => t.textContent.trim()).filter(Boolean).join(' ');
-      g.setAttribute('aria-label', `${shows} — ${name(i)}: flat ${engine.str(data.flat_text, i)}, cum ${engine.str(data.cum_text, i)}`);
+      // Named by the words it shows (what a voice user says; an aria-label would differ from them);
+      // the full name, flat and cum show in the tooltip on focus.
     }
     c.svg.setAttribute('width', '100%');
     c.svg.setAttribute('height', '100%');
@@ -233,7 +232,7 @@ export function create(ctx) {
     copy.setAttribute('height', `${drawn.height}pt`);
     copy.setAttribute('viewBox', `0 0 ${drawn.width} ${drawn.height}`);
     for (const a of ['class', 'preserveAspectRatio']) copy.removeAttribute(a);
-    for (const g of copy.querySelectorAll('[data-i]')) for (const a of ['data-i', 'tabindex', 'role', 'aria-label']) g.removeAttribute(a);
+    for (const g of copy.querySelectorAll('[data-i]')) for (const a of ['data-i', 'tabindex', 'role']) g.removeAttribute(a);
     return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
   }
 
