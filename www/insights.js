@@ -68,7 +68,15 @@ async function renderOffer(ctx, all, ids, key) {
     const p = compare.defaultPair(g);
     const b = p && byId(p.base);
     const t = p && byId(p.target);
-    if (!b || !t) return h('span', { class: 'hint offer-none' }, `${g.kind}: different binaries, no pair by default`);
+    if (!b || !t) {
+      // No two of one binary: offered, but as what it is (never a default pair).
+      const ob = byId(g.ids[0]);
+      const ot = byId(g.ids[g.ids.length - 1]);
+      return ob && ot ? h('button', {
+        type: 'button', class: 'offer', 'data-kind': g.kind, title: 'these profiles are of different binaries',
+        onclick: () => compare.open(ctx, ob, ot),
+      }, `${g.kind}: ${ob.name} → ${ot.name} (different binaries)`) : null;
+    }
     const n = g.ids.length - p.others.length;
     // A profile of another binary is left out of the default pair, and the offer says so.
     const others = p.others.map((id) => (byId(id) || { name: '?' }).name);
