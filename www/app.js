@@ -144,6 +144,7 @@ async function refreshNow() {
   if (!has) {
     const missing = s.files.filter((n) => !files.entries.some((e) => e.name === n));
     $('empty-hint').hidden = false;
+    document.title = 'profdrop';
     if (missing.length) {
       fill($('empty-hint'), `This link shows ${missing.join(', ')}: drop ${missing.length > 1 ? 'those files' : 'that file'} here to restore the view.`);
     } else {
@@ -153,6 +154,8 @@ async function refreshNow() {
   }
   controls.render(s, act[0].summary);
   renderTabs(s.view);
+  // The browser's tab says what it shows (several profdrop tabs stay apart).
+  document.title = `${s.files.join(' + ')} · ${VIEWS[s.view] ? VIEWS[s.view].title : s.view} — profdrop`;
   renderDetails(act);
   if (!engine.stopped && host.use(s.view, ctx)) fill($('search-status'));
   await host.render();

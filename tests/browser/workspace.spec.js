@@ -53,6 +53,8 @@ for (const [w, hgt] of SIZES) {
     await expect(title).toHaveText(await page.evaluate(() => window.profdrop.findings().findings[0].title));
     expect(await inSight(title)).toBe(true);
     await expect(page.locator('#findings-line .severity')).toHaveText('high');
+    // The browser's tab says what it shows.
+    await expect(page).toHaveTitle('goroutine_t1.pb.gz · Top — profdrop');
     expect(incidents).toEqual([]);
   });
 }
