@@ -30,7 +30,8 @@ async function violations(page) {
 async function loadFour(page) {
   await page.goto('/index.html');
   await dropFixtures(page, ...FOUR);
-  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  // (loading four files on a busy machine can take a while: the default 5 s is not a measure here)
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('#findings .finding').first()).toBeVisible();
 }
 
@@ -153,7 +154,8 @@ test('a skip link to the one main landmark; the file input is no tab stop; the t
   await expect(page.locator('main')).not.toHaveAttribute('role', /.+/);
   await expect(page.locator('#file-input')).toHaveAttribute('tabindex', '-1');
   await dropFixtures(page, ...FOUR);
-  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  // (loading four files on a busy machine can take a while: the default 5 s is not a measure here)
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible({ timeout: 30_000 });
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
   await page.keyboard.press('Tab');
   await expect(page.locator('.skip-link')).toBeFocused();
@@ -190,7 +192,7 @@ test('keyboard only: open files, switch views, move in the table (announced), fo
   }
   await expect(page.locator('#load-example')).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible({ timeout: 30_000 });
   // move in the table: Tab to it, arrows; each move is announced and is the active descendant
   for (let i = 0; i < 30; i++) {
     if (await page.evaluate(() => document.activeElement.classList.contains('scroller'))) break;

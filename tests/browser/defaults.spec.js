@@ -36,6 +36,7 @@ test('the call graph opens with labels at least 10 px tall (median), centred on 
   await page.locator('.graph-stage').focus();
   await page.keyboard.press('0');
   const fitted = await labelHeights(page);
+  console.log(`call graph fitted ("0"): median ${fitted[fitted.length >> 1].toFixed(1)} px, ${fitted.filter((x) => x < 8).length} of ${fitted.length} under 8 px`);
   expect(fitted[fitted.length >> 1]).toBeLessThan(median);
   expect(incidents).toEqual([]);
 });

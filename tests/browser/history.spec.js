@@ -15,7 +15,8 @@ const back = (page) => settled(page, () => page.evaluate(() => history.back()));
 async function loadFour(page) {
   await page.goto('/index.html');
   await dropFixtures(page, ...FOUR);
-  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  // (loading four files on a busy machine can take a while: the default 5 s is not a measure here)
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible({ timeout: 30_000 });
 }
 
 /** Clicks the widest frame at depth 2 of the flame graph; returns its name. */

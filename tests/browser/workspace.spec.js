@@ -35,7 +35,8 @@ function inSight(locator) {
 async function loadFour(page) {
   await page.goto('/index.html');
   await dropFixtures(page, ...FOUR);
-  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  // (loading four files on a busy machine can take a while: the default 5 s is not a measure here)
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('#findings-line .line-title')).toBeVisible();
 }
 
@@ -73,7 +74,8 @@ test('the drawer is collapsible and stays as it was left across a reload; the fi
   expect(wide).toBeGreaterThan(1000);
   await page.reload();
   await dropFixtures(page, ...FOUR);
-  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
+  // (loading four files on a busy machine can take a while: the default 5 s is not a measure here)
+  await expect(page.locator('table.top tbody tr.row').first()).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('#drawer-toggle')).toHaveAttribute('aria-expanded', 'false');
   await expect(page.locator('#drawer')).toBeHidden();
   expect((await viewBox(page)).top).toBe(before.top);

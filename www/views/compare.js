@@ -209,11 +209,28 @@ export function create(ctx) {
       }), ` ${label}${id === defaultMode ? ' (default)' : ''}`)));
   }
 
+  // The sub-tabs are made once and updated in place: a render that replaced
+  // them between a click's mousedown and mouseup would swallow the click.
+  const tabButtons = new Map();
+  function tabButton(id) {
+    if (!tabButtons.has(id)) {
+      const label = SUBVIEWS.find((x) => x[0] === id)[1];
+      tabButtons.set(id, h('button', {
+        type: 'button', role: 'tab', 'data-sub': id,
+        onclick: () => ctx.update({ params: { ...ctx.state().params, compare: id } }, { push: true }),
+      }, label));
+    }
+    return tabButtons.get(id);
+  }
+
   function renderTabs(active, available) {
-    fill(subtabs, available.map((id) => SUBVIEWS.find((x) => x[0] === id)).map(([id, label]) => h('button', {
-      type: 'button', role: 'tab', 'data-sub': id, 'aria-selected': String(id === active), tabindex: id === active ? '0' : '-1',
-      onclick: () => ctx.update({ params: { ...ctx.state().params, compare: id } }, { push: true }),
-    }, label)));
+    const want = available.map(tabButton);
+    if (want.length !== subtabs.children.length || want.some((b, i) => subtabs.children[i] !== b)) fill(subtabs, want);
+    for (const b of want) {
+      const on = b.dataset.sub === active;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+    }
   }
   subtabs.addEventListener('keydown', (e) => {
     const tabs = [...subtabs.querySelectorAll('[role=tab]')];
