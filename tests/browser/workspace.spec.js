@@ -141,3 +141,24 @@ test('a dropped file that fails says so above the view, dismissible, while the f
   await expect(n).toHaveCount(0);
   expect(incidents.filter((x) => !x.startsWith('console:'))).toEqual([]);
 });
+
+test('Compare\'s sub-tabs stay the same elements across renders, so a click during a render is not lost', async ({ page }) => {
+  await page.goto('/index.html');
+  await dropFixtures(page, 'heap_t0.pb.gz', 'heap_t1.pb.gz');
+  await expect(page.locator('#compare-offer button.offer[data-kind="heap"]')).toBeVisible({ timeout: 30_000 });
+  await settled(page, () => page.locator('#compare-offer button.offer[data-kind="heap"]').click());
+  const stacks = await page.locator('.compare-tabs [data-sub=stacks]').elementHandle();
+  // Press the button, re-render the comparison (another nodefraction) before releasing it: the click still lands.
+  const box = await stacks.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await settled(page, () => page.evaluate(() => {
+    const input = document.getElementById('nodefraction');
+    input.value = '0.01';
+    input.dispatchEvent(new Event('change'));
+  }));
+  expect(await stacks.evaluate((el) => el.isConnected)).toBe(true);
+  await settled(page, () => page.mouse.up());
+  await expect(page.locator('.compare-tabs [data-sub=stacks]')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.stack-list.new h3')).toBeVisible();
+});
