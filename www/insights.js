@@ -74,7 +74,7 @@ async function renderOffer(ctx, all, ids, key) {
       const ot = byId(g.ids[g.ids.length - 1]);
       return ob && ot ? h('button', {
         type: 'button', class: 'offer', 'data-kind': g.kind, title: 'these profiles are of different binaries',
-        onclick: () => compare.open(ctx, ob, ot),
+        onclick: () => ctx.pending(compare.open(ctx, ob, ot)),
       }, `${g.kind}: ${ob.name} → ${ot.name} (different binaries)`) : null;
     }
     const n = g.ids.length - p.others.length;
@@ -83,7 +83,7 @@ async function renderOffer(ctx, all, ids, key) {
     return [h('button', {
       type: 'button', class: 'offer', 'data-kind': g.kind,
       title: `oldest of the same binary as the base, ordered by ${g.ordered_by}${g.note ? ` (${g.note})` : ''}`,
-      onclick: () => compare.open(ctx, b, t),
+      onclick: () => ctx.pending(compare.open(ctx, b, t)),
     }, `${g.kind}: ${b.name} → ${t.name}${n > 2 ? ` (${n} snapshots, growth)` : ''}`),
     others.length ? h('span', { class: 'hint offer-others' }, `(${others.join(', ')}: another binary, not paired)`) : null];
   }));
