@@ -505,7 +505,8 @@ export function loadWithin(name, blob, onStage, seconds) {
  */
 /**
  * Loaded profiles of one kind that can be compared, oldest first; `ordered_by`: time | the files' dates | load order.
- * @typedef {{kind: string, ids: Uint32Array, time_text: string[], from_file: Uint8Array, ordered_by: string, note?: string}} CompareGroup
+ * @typedef {{kind: string, ids: Uint32Array, time_text: string[], from_file: Uint8Array, ordered_by: string,
+ *   binaries: string[], note?: string}} CompareGroup  binaries: each member's main binary (build id, else file; "" unknown)
  */
 /** @typedef {{mode: string, reason: string, kind: string}} DefaultMode */
 /** @typedef {{base: string, target: string, delta: string, change: string}} CompareDescription */

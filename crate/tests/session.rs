@@ -326,6 +326,11 @@ fn comparisons_are_pprofs_diff_with_both_sides() {
     assert_eq!(g[0].ordered_by, "time");
     let times: Vec<i64> = g[0].ids.0.iter().map(|&id| s.profile(id).unwrap().time_nanos).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    // Each member's main binary, so that the page never pairs two programs by default.
+    assert_eq!(g[0].binaries.len(), 3);
+    // (the three captures are of one program)
+    assert!(!g[0].binaries[0].is_empty());
+    assert!(g[0].binaries.windows(2).all(|w| w[0] == w[1]), "{:?}", g[0].binaries);
 }
 
 #[test]

@@ -23,6 +23,14 @@ export const SIMILARITIES = [
   ['args', 'ignore argument values'],
 ];
 
+/** The goroutine profile with the latest time (the last loaded when none has a time), or null. */
+function newestGoroutine(entries) {
+  const when = (e) => e.summary.time_nanos || e.summary.file_time_nanos || 0;
+  let best = null;
+  for (const e of entries) if (e.summary.kind === 'goroutine' && (!best || when(e) >= when(best))) best = e;
+  return best;
+}
+
 /** @param {import('../app.js').ViewContext} ctx */
 export function create(ctx) {
   const similarity = h('select', { 'aria-label': 'Grouping similarity', class: 'similarity' },
@@ -44,13 +52,14 @@ export function create(ctx) {
     h('div', { class: 'goroutines-controls' },
       h('label', {}, 'similarity ', similarity),
       h('label', { title: 'fold known healthy background goroutines (the rules are listed below)' }, fold, ' fold expected background')),
-    summary, notes, background, h('div', { class: 'scroller' }, groupsTable), more, creators);
+    summary, notes, background, h('div', { class: 'scroller', tabindex: '0', role: 'group', 'aria-label': 'Goroutine groups' }, groupsTable), more, creators);
 
   let data = null;
   let key = '';
   let generation = 0;
   let maxGroups = MAX_GROUPS;
   const showMore = () => { maxGroups *= 4; key = ''; ctx.update({}); };
+  let switchedFrom = '';
 
   similarity.addEventListener('change', () => ctx.update({ params: { ...ctx.state().params, similarity: similarity.value } }, { push: true }));
   fold.addEventListener('change', () => {
@@ -133,12 +142,19 @@ export function create(ctx) {
       const q = ctx.query();
       const other = (q.kinds || []).find((kind) => kind !== 'goroutine');
       if (other) {
+        // Another kind of profile is shown: the newest goroutine profile loaded instead (a default, not a step).
+        const pick = newestGoroutine(ctx.entries());
+        if (pick) {
+          switchedFrom = `${other} profile ${s.files.join(', ')}`;
+          ctx.update({ files: [pick.name], sampleType: '' });
+          return;
+        }
         // Not an error: the view just has nothing to show for this profile.
         key = '';
         data = null;
         for (const x of [notes, groupsBody, more, creators]) fill(x);
         background.hidden = true;
-        fill(summary, h('span', { class: 'hint' }, `The Goroutines view needs a goroutine profile (goroutine?debug=2 is best); this is a ${other} profile.`));
+        fill(summary, h('span', { class: 'hint' }, `The Goroutines view needs a goroutine profile (goroutine?debug=2 is best); this is a ${other} profile, and no goroutine profile is loaded: drop one.`));
         ctx.rendered();
         return;
       }
@@ -160,6 +176,8 @@ export function create(ctx) {
         key = k;
         data = v;
         render(v);
+        if (switchedFrom) summary.append(h('span', { class: 'hint switched' }, ` · Showing ${s.files[0]}, the newest goroutine profile, instead of the ${switchedFrom}.`));
+        switchedFrom = '';
       }
       ctx.rendered();
     },
