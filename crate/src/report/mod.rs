@@ -138,6 +138,9 @@ pub struct Options {
     /// label naming each (transform::redact::merge_with_provenance), so the
     /// tags view and tag filters split the merge by source.
     pub provenance: bool,
+    /// profdrop's own: the transform stack (`transform::stack`, serialised as
+    /// in the page's address, `mf:F,cp:net/http`), applied in order after the filters.
+    pub tx: String,
 }
 
 impl Default for Options {
@@ -175,6 +178,7 @@ impl Default for Options {
             source_path: String::new(),
             tags_of_total: false,
             provenance: false,
+            tx: String::new(),
         }
     }
 }
@@ -778,5 +782,10 @@ pub fn apply_filters(
         notes.push(filter::unmatched_message(name));
         unmatched.push(name.to_string());
     }
+    if o.tx.is_empty() {
+        return Ok(q);
+    }
+    let (q, outcome) = transform::stack::apply(q, &transform::stack::parse(&o.tx)?);
+    notes.extend(outcome.notes);
     Ok(q)
 }
