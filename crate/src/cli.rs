@@ -29,10 +29,20 @@ Options (pprof's names):
                          --diff_base or --base, the diff table with both sides)
   --drop_negative  --compact_labels  --trim=false
   --tags_of_total (tags as pprof since 2023 prints them: percentages of the total)
+  --transform=CODE:FUNC[,...] (repeatable; applied in order after the filters):
+      mf merge function, mcn merge call node (PATH = names root first, joined by ;),
+      ff focus on function, fs focus on subtree (PATH), df drop function,
+      rec collapse recursion, drec collapse direct recursion,
+      cp collapse a package or name prefix into one frame; in names write
+      % , ; as %25 %2C %3B
 Limits:
   --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
   --max_string_bytes=BYTES   --max_table_entries=N
 profdrop findings [--limit=N] [--rules] FILE...
+profdrop merge --output=FILE [--pgo] FILE...
+        the profiles merged into one gzipped pprof file, as `go tool pprof
+        -proto FILE... > OUT` writes it; --pgo refuses any that is not a CPU
+        profile (Go's PGO wants default.pgo merged from CPU profiles)
 profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] FILE
 profdrop goroutines --base=FILE [--interval=MINUTES] [--similarity=...] FILE
 Several FILEs are merged as pprof merges them; --provenance labels each
@@ -213,6 +223,13 @@ impl Command {
             "provenance" => o.provenance = parse_bool(name, v)?,
             "trim_path" => o.trim_path = text(),
             "source_path" => o.source_path = text(),
+            // Repeatable: each adds steps to the stack, in order.
+            "transform" | "tx" => {
+                if !o.tx.is_empty() && !text().is_empty() {
+                    o.tx.push(',');
+                }
+                o.tx += &text();
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -274,6 +291,9 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
     }
     if args.first().map(String::as_str) == Some("goroutines") {
         return goroutines_command(&args[1..], &read);
+    }
+    if args.first().map(String::as_str) == Some("merge") {
+        return merge_command(&args[1..], &read, &|path, data| std::fs::write(path, data));
     }
     let c = match parse(args) {
         Ok(c) => c,
@@ -383,6 +403,56 @@ fn stderr(rpt: &Report, error: Option<&str>) -> String {
         s += &format!("profdrop: {e}\n");
     }
     s
+}
+
+/// `profdrop merge --output=FILE [--pgo] FILE...`: the files merged
+/// (session `merge_export`) and written gzipped; the summary on stdout,
+/// warnings on stderr.
+fn merge_command(
+    args: &[String],
+    read: &impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    write: &dyn Fn(&str, &[u8]) -> std::io::Result<()>,
+) -> Outcome {
+    let (mut output, mut pgo, mut files) = (String::new(), false, Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let flag = a.trim_start_matches('-');
+        if let Some(v) = flag.strip_prefix("output=") {
+            output = v.to_string();
+        } else if flag == "output" && a.starts_with('-') {
+            output = it.next().cloned().unwrap_or_default();
+        } else if flag == "pgo" && a.starts_with('-') {
+            pgo = true;
+        } else if a.starts_with('-') && a != "-" {
+            return fail(2, format!("merge: unknown option {a}\n\n{USAGE}"));
+        } else {
+            files.push(a.clone());
+        }
+    }
+    if output.is_empty() || files.is_empty() {
+        return fail(2, format!("merge needs --output=FILE and at least one FILE\n\n{USAGE}"));
+    }
+    let mut s = Session::new();
+    let mut ids = Vec::new();
+    for f in &files {
+        let data = match read(f) {
+            Ok(d) => d,
+            Err(e) => return fail(1, format!("{f}: {e}")),
+        };
+        match s.load(f, &data) {
+            Ok(r) => ids.push(r.id),
+            Err(e) => return fail(1, e.0),
+        }
+    }
+    let m = match s.merge_export(&ids, pgo) {
+        Ok(m) => m,
+        Err(e) => return fail(1, e.0),
+    };
+    if let Err(e) = write(&output, &crate::proto::gzip(&m.bytes.0)) {
+        return fail(1, format!("{output}: {e}"));
+    }
+    let stderr: String = m.warnings.iter().map(|w| format!("warning: {w}\n")).collect();
+    Outcome { stdout: format!("{}; written to {output}\n", m.summary), stderr, code: 0 }
 }
 
 pub fn run(args: &[String]) -> Outcome {
