@@ -43,7 +43,8 @@ export function packageFill(data, f, dark) {
  *   search?: (q: import('../engine.js').Query, pattern: string) => Promise<{frames: Uint8Array, pct?: string, value_text?: string}>,
  *   color?: (box: number, data: object, dark: boolean) => string,
  *   describe?: (box: number, data: object) => Promise<{parts: (string | Node)[], text: string}>,
- * }} FlameSource
+ *   inverted?: boolean,
+ * }} FlameSource  inverted: the root at the bottom, callers growing upwards (the sandwich's top half)
  */
 
 /**
@@ -76,6 +77,15 @@ export function create(ctx, source = {}) {
   const frameName = (f) => engine.str(data.name, f);
   const boxName = (i) => frameName(data.frame[i]);
   const rows = () => data.row_start.length - 1;
+  /** Row `d`'s top edge, and the row at canvas height `my`. */
+  const rowY = (d) => (source.inverted ? rows() - 1 - d : d) * ROW;
+  const rowAt = (my) => (source.inverted ? rows() - 1 - Math.floor(my / ROW) : Math.floor(my / ROW));
+  /** Function names from the root to box `i`: the call path a transform names. */
+  const pathOf = (i) => {
+    const path = [];
+    for (let b = i; b !== NONE && b > 0; b = data.parent[b]) path.unshift(boxName(b));
+    return path;
+  };
 
   function geometry() {
     const W = wrap.clientWidth || 800;
@@ -87,7 +97,7 @@ export function create(ctx, source = {}) {
   /** A box's rectangle in CSS pixels, relative to the canvas. */
   function rect(i) {
     const { x0, scale } = geometry();
-    return { x: (data.x[i] - x0) * scale, y: data.depth[i] * ROW, w: data.width[i] * scale, h: ROW - 1 };
+    return { x: (data.x[i] - x0) * scale, y: rowY(data.depth[i]), w: data.width[i] * scale, h: ROW - 1 };
   }
 
   function draw() {
@@ -121,7 +131,7 @@ export function create(ctx, source = {}) {
         else if (matches) fillStyle = matches[f] ? (dark ? 'hsl(300 80% 45%)' : 'hsl(300 85% 70%)') : (dark ? 'hsl(0 0% 24%)' : 'hsl(0 0% 88%)');
         else if (source.color) fillStyle = source.color(i, data, dark);
         else fillStyle = packageFill(data, f, dark);
-        const y = d * ROW;
+        const y = rowY(d);
         const bx = Math.max(0, px);
         const bw = Math.min(W, px + pw) - bx;
         g.fillStyle = fillStyle;
@@ -213,8 +223,8 @@ export function create(ctx, source = {}) {
   /** The box under canvas point (mx, my), or -1. */
   function hit(mx, my) {
     if (!data) return -1;
-    const d = Math.floor(my / ROW);
-    if (d < 0 || d >= rows()) return -1;
+    const d = rowAt(my);
+    if (my < 0 || d < 0 || d >= rows()) return -1;
     const { x0, scale } = geometry();
     const vx = x0 + mx / scale;
     let lo = data.row_start[d];
@@ -253,7 +263,7 @@ export function create(ctx, source = {}) {
     const i = hit(...point(e));
     if (i <= 0) return;
     e.preventDefault();
-    ctx.menu(e.pageX, e.pageY, boxName(i));
+    ctx.menu(e.pageX, e.pageY, boxName(i), pathOf(i));
   });
 
   async function announce(i) {
@@ -277,10 +287,12 @@ export function create(ctx, source = {}) {
     const i = focus < 0 ? zoomBox : focus;
     const d = data.depth[i];
     const rowOf = (depth) => [data.row_start[depth - data.depth[0]] ?? 0, data.row_start[depth - data.depth[0] + 1] ?? 0];
-    if (e.key === 'ArrowUp') {
+    // Towards the root is up, or down when the graph is drawn inverted.
+    const [toRoot, toLeaves] = source.inverted ? ['ArrowDown', 'ArrowUp'] : ['ArrowUp', 'ArrowDown'];
+    if (e.key === toRoot) {
       e.preventDefault();
       if (data.parent[i] !== NONE) moveFocus(data.parent[i]);
-    } else if (e.key === 'ArrowDown') {
+    } else if (e.key === toLeaves) {
       e.preventDefault();
       const [s, t] = rowOf(d + 1);
       for (let c = s; c < t; c++) if (data.parent[c] === i) { moveFocus(c); break; }
@@ -298,7 +310,7 @@ export function create(ctx, source = {}) {
       e.preventDefault();
       const r = rect(focus);
       const cr = canvas.getBoundingClientRect();
-      ctx.menu(cr.left + window.scrollX + Math.max(0, r.x) + 10, cr.top + window.scrollY + r.y + ROW, boxName(focus));
+      ctx.menu(cr.left + window.scrollX + Math.max(0, r.x) + 10, cr.top + window.scrollY + r.y + ROW, boxName(focus), pathOf(focus));
     }
   });
 
