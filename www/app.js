@@ -9,6 +9,7 @@ import * as state from './state.js';
 import * as files from './files.js';
 import * as controls from './controls.js';
 import * as menu from './menu.js';
+import * as breadcrumbs from './breadcrumbs.js';
 import * as details from './details.js';
 import { examples } from './examples.js';
 import { hashInputs } from './inline-data.js';
@@ -25,7 +26,7 @@ import * as merge from './merge.js';
  *   state: () => import('./state.js').State,
  *   update: (patch: object, opts?: {push?: boolean}) => void,
  *   select: (name: string) => void,
- *   menu: (x: number, y: number, name: string) => void,
+ *   menu: (x: number, y: number, name: string, path?: string[]) => void,
  *   header: (h: import('./engine.js').Header) => void,
  *   searchPattern: () => string,
  *   searchStatus: (msg: string | Node) => void,
@@ -59,7 +60,7 @@ const ctx = viewContext({
   state: state.get,
   update: (patch, opts) => state.update(patch, opts),
   entries: () => files.entries.filter((e) => e.summary),
-  menu: (x, y, name) => menu.open(x, y, name),
+  menu: (x, y, name, path) => menu.open(x, y, name, path),
   header: (hd) => controls.unmatched(hd.unmatched, state.get()),
   searchPattern: () => searchPattern,
   searchStatus: (msg) => fill($('search-status'), msg),
@@ -144,6 +145,7 @@ async function refreshNow() {
     return;
   }
   controls.render(s, act[0].summary);
+  breadcrumbs.render(s);
   renderTabs(s.view);
   renderDetails(act);
   if (!engine.stopped && host.use(s.view, ctx)) fill($('search-status'));
@@ -239,6 +241,7 @@ document.addEventListener('keydown', (e) => {
 
 $('details').addEventListener('toggle', () => renderDetails(files.active(state.get().files)));
 controls.init();
+breadcrumbs.init($('chips'));
 menu.init();
 merge.init();
 share.init({ view: () => host.current });
