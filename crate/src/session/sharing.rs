@@ -55,8 +55,12 @@ impl Session {
             }
         }
         let p = self.merged(ids, false)?;
-        let totals: Vec<String> =
-            p.totals().iter().enumerate().map(|(i, t)| format!("{t} {}", p.sample_type_name(i))).collect();
+        let totals: Vec<String> = p
+            .totals()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{}/{} {t}", p.sample_type_name(i), p.sample_type_unit(i)))
+            .collect();
         let summary =
             format!("{} profiles merged: {} samples; totals {}", ids.len(), p.samples.len(), totals.join(", "));
         Ok(MergeExport { bytes: super::U8s(crate::proto::encode(&p)), warnings, summary })
