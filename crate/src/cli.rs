@@ -8,14 +8,16 @@ use crate::report::{Options, Report, ReportKind};
 use crate::session::Session;
 use crate::transform::{BaseMode, Granularity};
 use {
-    crate::report::callgrind, crate::report::comments, crate::report::dot, crate::report::peek, crate::report::raw,
-    crate::report::tags, crate::report::top, crate::report::traces, crate::report::tree,
+    crate::report::callgrind, crate::report::comments, crate::report::dot, crate::report::list, crate::report::peek,
+    crate::report::raw, crate::report::tags, crate::report::top, crate::report::traces, crate::report::tree,
 };
 
 pub const USAGE: &str = "usage: profdrop REPORT [--option[=value] ...] FILE...
 
-REPORT: top | text | tree | peek | traces | tags | dot | raw | comments | callgrind
-        (peek takes its regexp as --peek=RE; also findings and goroutines, see below)
+REPORT: top | text | tree | peek | traces | tags | dot | raw | comments | callgrind | list
+        (peek and list take their regexp as --peek=RE, --list=RE; list reads the
+        sources under --source_path, names cut by --trim_path, as pprof -list;
+        also findings, goroutines and merge, see below)
 Options (pprof's names):
   --sample_index=NAME|N   --mean            --unit=UNIT       --divide_by=F
   --nodecount=N           --nodefraction=F  --edgefraction=F  --cum | --flat
@@ -219,6 +221,7 @@ impl Command {
             "tagleaf" => o.tagleaf = text(),
             "call_tree" => o.call_tree = parse_bool(name, v)?,
             "peek" => o.peek = text(),
+            "list" => o.list = text(),
             "tags_of_total" => o.tags_of_total = parse_bool(name, v)?,
             "provenance" => o.provenance = parse_bool(name, v)?,
             "trim_path" => o.trim_path = text(),
@@ -280,6 +283,9 @@ impl Command {
         if self.kind == ReportKind::Peek && self.options.peek.is_empty() {
             return Err("peek needs its regexp: --peek=RE".into());
         }
+        if self.kind == ReportKind::List && self.options.list.is_empty() {
+            return Err("list needs its regexp: --list=RE".into());
+        }
         Ok(self)
     }
 }
@@ -340,6 +346,13 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
         ReportKind::Dot => dot::render_text(&mut rpt),
         ReportKind::Comments => comments::render_text(&rpt),
         ReportKind::Callgrind => callgrind::render_text(&mut rpt),
+        ReportKind::List => {
+            let (search, trim) = (c.options.source_path.clone(), c.options.trim_path.clone());
+            match list::render_text(&mut rpt, &mut |path| open_source(path, &search, &trim)) {
+                Ok(s) => s,
+                Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&rpt, Some(&e.0)), code: 1 },
+            }
+        }
         // Filters apply to raw too; the report's profile is already merged as pprof does.
         ReportKind::Raw => match raw::report(&rpt.prof, raw::Zone::Local) {
             Ok(s) => s,
@@ -394,6 +407,34 @@ fn load_with_provenance(
         .collect::<Result<Vec<_>, _>>()?;
     let bases = bases.iter().map(|i| load::decode_named(i, limits)).collect::<Result<Vec<_>, _>>()?;
     load::combine_with_provenance(sources, bases, base)
+}
+
+/// pprof's openSourceFile: the file name trimmed as the report trims it; an
+/// absolute one must exist, a relative one is looked for under each
+/// `source_path` entry (default: the working directory) and their parents.
+fn open_source(path: &str, search: &str, trim: &str) -> crate::report::list::Source {
+    let search = if search.is_empty() {
+        std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default()
+    } else {
+        search.to_string()
+    };
+    let path = crate::report::trim_path(path, trim, &search);
+    let lines = |text: Vec<u8>| String::from_utf8_lossy(&text).lines().map(str::to_string).collect();
+    if path.starts_with('/') {
+        return std::fs::read(path).map(lines).map_err(|_| format!("open {path}: no such file or directory"));
+    }
+    for dir in search.split(':') {
+        let mut dir = std::path::PathBuf::from(dir);
+        loop {
+            if let Ok(text) = std::fs::read(dir.join(path)) {
+                return Ok(lines(text));
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+    }
+    Err(format!("could not find file {path} on path {search}"))
 }
 
 /// What pprof writes to stderr: its notes while preparing the report, then an error.
