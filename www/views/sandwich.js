@@ -160,7 +160,8 @@ export function create(ctx) {
   return {
     el,
     render: show,
-    search(pattern) { if (inst) { inst.callers.search(pattern); inst.callees.search(pattern); } },
+    /** Searches both halves; resolves when their matches are shown. */
+    async search(pattern) { if (inst) await Promise.all([inst.callers.search(pattern), inst.callees.search(pattern)]); },
     /** Test hooks: the picker's result and the two halves. */
     data: () => data,
     callers: () => inst && inst.callers,
