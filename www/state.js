@@ -4,9 +4,13 @@
 //   sampleType  pprof's sample_index by name ("" = the profile's default)
 //   transforms  [{op, value}] in the order applied: focus, ignore, hide, show,
 //               show_from, prune_from (regular expressions), tagfocus, tagignore
-//               (pprof's tag filters: key=regexp or a numeric range) and granularity
+//               (pprof's tag filters: key=regexp or a numeric range), granularity,
+//               and the transform stack's steps (op `tx`, value `code:NAME`: www/breadcrumbs.js),
+//               kept in the address as one `tx=step,step` in the order applied
 //   view        top | flame | tree | peek | graph | tags
 //   selection   the selected function's name (peek shows it)
+//   zoom        the flame graph's zoomed call-tree node (the engine's id; "" = the root);
+//               a change of files, sample type, filters or nodefraction resets it
 //   sort        flat | cum (the top table's order), inverted (call tree)
 //   nodefraction  pprof's nodefraction ("" = its default, 0.005)
 //   params      parameters of the comparison and goroutine views, by URL key
@@ -21,19 +25,19 @@
 export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'prune_from', 'tagfocus', 'tagignore'];
 export const TAG_FILTERS = ['tagfocus', 'tagignore'];
 export const GRANULARITIES = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
-export const VIEWS = ['top', 'flame', 'tree', 'peek', 'graph', 'tags', 'compare', 'goroutines'];
+export const VIEWS = ['top', 'flame', 'tree', 'peek', 'sandwich', 'graph', 'tags', 'compare', 'goroutines'];
 export const PARAMS = ['diff_base', 'base', 'normalize', 'compare', 'similarity', 'fold_background', 'interval',
-  'goroutine_limit', 'memory_limit', 'limit', 'provenance'];
+  'goroutine_limit', 'memory_limit', 'limit', 'provenance', 'sandwich'];
 
 /** @typedef {{op: string, value: string}} Transform */
 /**
  * @typedef {{files: string[], sampleType: string, transforms: Transform[], view: string, selection: string,
- *   sort: string, inverted: boolean, nodefraction: string, params: Record<string, string>, embed: boolean}} State
+ *   sort: string, inverted: boolean, nodefraction: string, params: Record<string, string>, embed: boolean, zoom: string}} State
  */
 
 /** @returns {State} */
 function initial() {
-  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '', params: {}, embed: false };
+  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '', params: {}, embed: false, zoom: '' };
 }
 
 /** @type {State} */
@@ -57,6 +61,8 @@ export function subscribe(fn) {
  */
 export function update(patch, { push = false } = {}) {
   const next = { ...state, ...patch };
+  // A zoom names a node of one call tree: another query starts at the root.
+  if (!('zoom' in patch) && RESETS_ZOOM.some((k) => k in patch && JSON.stringify(patch[k]) !== JSON.stringify(state[k]))) next.zoom = '';
   const hash = toHash(next);
   state = next;
   if (location.hash.slice(1) !== hash) {
@@ -66,7 +72,44 @@ export function update(patch, { push = false } = {}) {
   for (const fn of listeners) fn(state, { history: false });
 }
 
-window.addEventListener('popstate', () => {
+const RESETS_ZOOM = ['files', 'sampleType', 'transforms', 'nodefraction'];
+
+// Leaving the page by Back loses the loaded files (they cannot be restored
+// from the address): a guard entry below the first loaded state lets the
+// page ask first (`guard`), instead of the browser leaving at once.
+const GUARD = 'profdrop-guard';
+let leaving = null;
+
+/**
+ * Puts the guard entry under the current one (once). `ask` is called when
+ * Back reaches it; it resolves to true to leave the page, false to stay.
+ * @param {() => Promise<boolean> | null} ask  null: nothing to lose, leave without asking
+ */
+export function guard(ask) {
+  leaving = ask;
+  if (history.state && history.state[GUARD]) return;
+  if (guarded) return;
+  guarded = true;
+  history.replaceState({ [GUARD]: true }, '', location.href);
+  history.pushState(null, '', location.href);
+}
+let guarded = false;
+
+window.addEventListener('popstate', async (e) => {
+  if (e.state && e.state[GUARD]) {
+    const ask = leaving && leaving();
+    if (ask) {
+      if (await ask) {
+        history.back();
+      } else {
+        // Stay: the state shown comes back on top of the guard.
+        history.pushState(null, '', `#${toHash(state)}`);
+      }
+      return;
+    }
+    history.back();
+    return;
+  }
   state = fromHash(location.hash);
   for (const fn of listeners) fn(state, { history: true });
 });
@@ -76,12 +119,15 @@ export function toHash(s) {
   const q = new URLSearchParams();
   for (const f of s.files) q.append('file', f);
   if (s.sampleType) q.set('sample_index', s.sampleType);
-  for (const t of s.transforms) q.append(t.op, t.value);
+  for (const t of s.transforms) if (t.op !== 'tx') q.append(t.op, t.value);
+  const tx = s.transforms.filter((t) => t.op === 'tx').map((t) => t.value);
+  if (tx.length) q.set('tx', tx.join(','));
   if (s.view !== 'top') q.set('view', s.view);
   if (s.selection) q.set('sel', s.selection);
   if (s.sort !== 'flat') q.set('sort', s.sort);
   if (s.inverted) q.set('inverted', '1');
   if (s.nodefraction) q.set('nodefraction', s.nodefraction);
+  if (s.zoom) q.set('zoom', s.zoom);
   for (const k of PARAMS) if (s.params && s.params[k]) q.set(k, s.params[k]);
   if (s.embed) q.set('embed', '1');
   return q.toString();
@@ -96,11 +142,13 @@ export function fromHash(hash) {
     else if (k === 'sample_index') s.sampleType = v;
     else if (FILTERS.includes(k) && v) s.transforms.push({ op: k, value: v });
     else if (k === 'granularity' && GRANULARITIES.includes(v)) s.transforms.push({ op: k, value: v });
+    else if (k === 'tx') for (const t of v.split(',')) { if (t.includes(':')) s.transforms.push({ op: k, value: t }); }
     else if (k === 'view' && VIEWS.includes(v)) s.view = v;
     else if (k === 'sel') s.selection = v;
     else if (k === 'sort' && (v === 'cum' || v === 'flat')) s.sort = v;
     else if (k === 'inverted') s.inverted = v === '1';
     else if (k === 'nodefraction' && validFraction(v)) s.nodefraction = v;
+    else if (k === 'zoom' && /^[1-9]\d*$/.test(v)) s.zoom = v;
     else if (PARAMS.includes(k) && v) s.params[k] = v;
     else if (k === 'embed') s.embed = v === '1';
   }
@@ -123,6 +171,8 @@ export function options(s) {
   }
   const g = s.transforms.filter((t) => t.op === 'granularity').pop();
   if (g) o.granularity = g.value;
+  const tx = s.transforms.filter((t) => t.op === 'tx').map((t) => t.value);
+  if (tx.length) o.tx = tx.join(',');
   if (s.nodefraction) o.nodefraction = Number(s.nodefraction);
   if (s.params && s.params.provenance === '1' && s.files.length > 1) o.provenance = true;
   return o;

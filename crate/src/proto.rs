@@ -226,7 +226,7 @@ pub fn encode_gzip(p: &Profile) -> Vec<u8> {
     gzip(&encode(p))
 }
 
-/// `raw` as one gzip member.
+/// Raw profile.proto bytes gzipped.
 pub fn gzip(raw: &[u8]) -> Vec<u8> {
     let deflated = miniz_oxide::deflate::compress_to_vec(raw, 6);
     let mut out = Vec::with_capacity(deflated.len() + 18);

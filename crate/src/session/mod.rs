@@ -27,6 +27,8 @@ mod goroutines;
 mod loading;
 mod reports;
 mod sharing;
+#[cfg(feature = "test-trap")]
+mod testhooks;
 
 pub use columns::{F64s, StrCol, U32s, U8s};
 pub use comparisons::{
@@ -93,8 +95,9 @@ pub struct Session {
     file_times: FxHashMap<u32, i64>,
     /// The merged profile of the last `ids` asked for.
     source: Option<(Vec<u32>, Profile)>,
-    /// The report (and views computed from it) of the last query.
-    prepared: Option<reports::Prepared>,
+    /// The reports (and views computed from them) of the last few queries,
+    /// most recent last: the sandwich view draws two queries side by side.
+    prepared: Vec<reports::Prepared>,
     /// The last comparison and what was computed from it.
     comparison: Option<comparisons::Prepared>,
 }
@@ -118,7 +121,7 @@ impl Session {
             limits,
             file_times: Default::default(),
             source: None,
-            prepared: None,
+            prepared: Vec::new(),
             comparison: None,
         }
     }

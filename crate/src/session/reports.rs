@@ -11,8 +11,13 @@ use crate::report::{peek, Options, Report, ReportKind};
 use crate::util::units;
 use crate::view::calltree::{build_call_tree, CallTree};
 use crate::view::flame::{self, FlameLayout};
+use crate::view::sandwich;
 
-/// The report of the last query and the views computed from it.
+/// How many queries' reports are kept (the sandwich's two sides and the
+/// view's own query, so hovering one side does not recompute the other).
+const KEPT_REPORTS: usize = 3;
+
+/// The report of a query and the views computed from it.
 pub(super) struct Prepared {
     key: String,
     pub(super) rpt: Report,
@@ -86,6 +91,27 @@ pub struct TopView {
     pub sum_pct: StrCol,
     pub cum_text: StrCol,
     pub cum_pct: StrCol,
+}
+
+/// The sandwich view's picker (view/sandwich.rs): the functions matching
+/// its regexp, heaviest cum first, with their flat and cum; `chosen` the
+/// shown one (-1: none matched); `callers_tx` and `callees_tx` the steps
+/// that, added to the query's `tx`, make the two flame graphs.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SandwichView {
+    #[serde(flatten)]
+    pub header: Header,
+    pub matched: u32,
+    pub chosen: i32,
+    pub name: StrCol,
+    pub flat: F64s,
+    pub cum: F64s,
+    pub flat_text: StrCol,
+    pub flat_pct: StrCol,
+    pub cum_text: StrCol,
+    pub cum_pct: StrCol,
+    pub callers_tx: String,
+    pub callees_tx: String,
 }
 
 /// A flame graph layout (view/flame.rs): per frame `name`, `short`, `inline`,
@@ -174,16 +200,26 @@ pub struct PeekEntry {
     pub flat_pct: String,
     pub cum_text: String,
     pub cum_pct: String,
+    /// The heaviest `PEEK_EDGES` callers and callees; `more_*` count the rest.
     pub callers: Vec<PeekEdge>,
     pub callees: Vec<PeekEdge>,
+    pub more_callers: u32,
+    pub more_callees: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct PeekView {
     #[serde(flatten)]
     pub header: Header,
+    /// The first `PEEK_ENTRIES` matching functions; `more` counts the rest.
     pub entries: Vec<PeekEntry>,
+    pub more: u32,
 }
+
+/// Functions a peek lists, and callers or callees per function: a name
+/// called from 1e5 places must not freeze the page.
+pub const PEEK_ENTRIES: usize = 50;
+pub const PEEK_EDGES: usize = 100;
 
 /// Values in the report's unit and as percentages.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -215,6 +251,8 @@ pub struct TagKeyView {
     pub numeric: bool,
     pub total: f64,
     pub total_text: String,
+    /// Values left out by `max_values` (the lightest).
+    pub more: u32,
     pub name: StrCol,
     pub weight: F64s,
     pub weight_text: StrCol,
@@ -263,21 +301,28 @@ impl Session {
 
     /// The report for `ids` and `o`, made once per distinct query.
     pub(super) fn prepare(&mut self, ids: &[u32], o: &Options) -> Result<&mut Prepared> {
+        #[cfg(feature = "test-trap")]
+        super::testhooks::on_query(o);
         let o = Options { cum: false, ..o.clone() };
         let key = format!("{ids:?} {o:?}");
-        if self.prepared.as_ref().is_some_and(|p| p.key == key) {
-            return Ok(self.prepared.as_mut().unwrap());
+        if let Some(i) = self.prepared.iter().position(|p| p.key == key) {
+            let p = self.prepared.remove(i);
+            self.prepared.push(p);
+            return Ok(self.prepared.last_mut().unwrap());
         }
-        self.prepared = None;
+        if self.prepared.len() >= KEPT_REPORTS {
+            self.prepared.remove(0);
+        }
         // The source's key: the ids, and u32::MAX after them for a merge with provenance.
         let skey: Vec<u32> = ids.iter().copied().chain((o.provenance && ids.len() > 1).then_some(u32::MAX)).collect();
         if self.source.as_ref().is_none_or(|(s, _)| *s != skey) {
             self.source = None;
+            self.prepared.clear();
             self.source = Some((skey, self.merged(ids, o.provenance)?));
         }
         let rpt = self.report_of_source(ReportKind::Top, &o)?;
-        self.prepared = Some(Prepared { key, rpt, top: [None, None], tree: [None, None], flame: None });
-        Ok(self.prepared.as_mut().unwrap())
+        self.prepared.push(Prepared { key, rpt, top: [None, None], tree: [None, None], flame: None });
+        Ok(self.prepared.last_mut().unwrap())
     }
 
     /// A report of `kind` over the last query's merged profile (times in UTC).
@@ -433,6 +478,7 @@ impl Session {
         let tree = peek::peek(&mut rpt).map_err(err)?;
         let edges = |v: &[crate::report::tree::TreeEdge], cum: i64| -> Vec<PeekEdge> {
             v.iter()
+                .take(PEEK_EDGES)
                 .map(|e| PeekEdge {
                     name: e.name.clone(),
                     weight: e.weight as f64,
@@ -445,7 +491,7 @@ impl Session {
         let entries = tree
             .entries
             .iter()
-            .take(50)
+            .take(PEEK_ENTRIES)
             .map(|e| PeekEntry {
                 name: e.name.clone(),
                 flat: e.flat as f64,
@@ -456,9 +502,44 @@ impl Session {
                 cum_pct: pct(e.cum, rpt.total),
                 callers: edges(&e.callers, e.cum),
                 callees: edges(&e.callees, e.cum),
+                more_callers: e.callers.len().saturating_sub(PEEK_EDGES) as u32,
+                more_callees: e.callees.len().saturating_sub(PEEK_EDGES) as u32,
             })
             .collect();
-        Ok(PeekView { header, entries })
+        let more = tree.entries.len().saturating_sub(PEEK_ENTRIES) as u32;
+        Ok(PeekView { header, entries, more })
+    }
+
+    /// The sandwich view's picker: the functions whose name matches
+    /// `pattern` (by cum, at most 50; `exact` chosen when among them), at
+    /// function granularity whatever the query's, since the halves' steps
+    /// name functions.
+    pub fn sandwich(&mut self, ids: &[u32], o: &Options, pattern: &str, exact: &str) -> Result<SandwichView> {
+        if pattern.trim().is_empty() {
+            return Err(err("sandwich: give a function name or regular expression"));
+        }
+        let re = crate::transform::go_regexp(pattern)
+            .map_err(|e| err(format!("failed to compile regexp {pattern}: {e}")))?;
+        let o = Options { granularity: crate::transform::Granularity::Functions, cum: true, ..o.clone() };
+        let prep = self.prepare(ids, &o)?;
+        let s = sandwich::pick(prep.top(true), &re, exact, 50);
+        let rpt = &prep.rpt;
+        let c = &s.candidates;
+        let (callers_tx, callees_tx) = s.chosen.map(|i| sandwich::halves(&c[i].name)).unwrap_or_default();
+        Ok(SandwichView {
+            header: prep.header(),
+            matched: s.matched as u32,
+            chosen: s.chosen.map_or(-1, |i| i as i32),
+            name: StrCol::of(c.len(), c.iter().map(|x| x.name.as_str())),
+            flat: F64s::of_i64(c.iter().map(|x| x.flat)),
+            cum: F64s::of_i64(c.iter().map(|x| x.cum)),
+            flat_text: StrCol::map(c, |x| rpt.format_value(x.flat)),
+            flat_pct: StrCol::map(c, |x| pct(x.flat, rpt.total)),
+            cum_text: StrCol::map(c, |x| rpt.format_value(x.cum)),
+            cum_pct: StrCol::map(c, |x| pct(x.cum, rpt.total)),
+            callers_tx,
+            callees_tx,
+        })
     }
 
     /// Formats values in the report's unit, and each as a percentage of
@@ -502,22 +583,28 @@ impl Session {
 
     /// pprof's `-tags` for the query: every label key with its total and its
     /// values, heaviest first; weights as the CLI prints them (`%.1f` in the
-    /// output unit) and each value's share of its key's total.
-    pub fn tags(&mut self, ids: &[u32], o: &Options) -> Result<TagsView> {
+    /// output unit) and each value's share of its key's total. At most
+    /// `max_values` values per key (a label can have a value per request:
+    /// drawing 1e5 rows froze the page); `more` counts the rest.
+    pub fn tags(&mut self, ids: &[u32], o: &Options, max_values: u32) -> Result<TagsView> {
         use crate::report::tags::{build_tags, scaled};
         self.prepare(ids, o)?;
         let rpt = self.report_of_source(ReportKind::Tags, o)?;
         let keys = build_tags(&rpt)
             .iter()
-            .map(|k| TagKeyView {
-                key: k.key.clone(),
-                numeric: k.numeric,
-                total: k.total as f64,
-                total_text: scaled(&rpt, k.total),
-                name: StrCol::of(k.values.len(), k.values.iter().map(|v| v.name.as_str())),
-                weight: F64s::of_i64(k.values.iter().map(|v| v.weight)),
-                weight_text: StrCol::map(&k.values, |v| scaled(&rpt, v.weight)),
-                pct: StrCol::map(&k.values, |v| if k.total > 0 { pct(v.weight, k.total) } else { String::new() }),
+            .map(|k| {
+                let shown = &k.values[..k.values.len().min(max_values as usize)];
+                TagKeyView {
+                    key: k.key.clone(),
+                    numeric: k.numeric,
+                    total: k.total as f64,
+                    total_text: scaled(&rpt, k.total),
+                    more: (k.values.len() - shown.len()) as u32,
+                    name: StrCol::of(shown.len(), shown.iter().map(|v| v.name.as_str())),
+                    weight: F64s::of_i64(shown.iter().map(|v| v.weight)),
+                    weight_text: StrCol::map(shown, |v| scaled(&rpt, v.weight)),
+                    pct: StrCol::map(shown, |v| if k.total > 0 { pct(v.weight, k.total) } else { String::new() }),
+                }
             })
             .collect();
         Ok(TagsView { header: Header::of(&rpt), keys })
