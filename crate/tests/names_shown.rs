@@ -54,7 +54,7 @@ fn the_page_s_views_show_escapes() {
         assert!(top.name.text.contains(want), "{want} in {:?}", top.name.text);
     }
     assert!(!top.name.text.contains(HIDDEN), "{:?}", top.name.text);
-    let tags = s.tags(&[id], &Options::default()).unwrap();
+    let tags = s.tags(&[id], &Options::default(), 100).unwrap();
     let json = serde_json::to_string(&tags).unwrap();
     assert!(json.contains("acme\\\\u202eevil") && !json.contains('\u{202e}'), "{json}");
 }
