@@ -2,7 +2,7 @@
 //! legacy formats (parseLegacy: cpu, heap, count, thread, contention, java),
 //! then Go tracebacks, which pprof does not read.
 
-use super::{legacy_contention, legacy_count, legacy_cpu, legacy_heap, legacy_java, legacy_thread, traceback};
+use super::{legacy_contention, legacy_count, legacy_cpu, legacy_heap, legacy_java, legacy_thread, paste, traceback};
 use super::{DecodeError, Limits};
 use crate::model::Profile;
 
@@ -24,6 +24,24 @@ pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, Deco
     if !looks_like_text(data) {
         return Ok(None);
     }
+    // Pasted goroutine dumps are repaired first (the other formats have a
+    // header on their first line that a paste would not keep either, but
+    // nobody pastes them); every repair is reported with the profile.
+    let other = legacy_heap::sniff(data) || legacy_contention::sniff(data) || legacy_java::sniff(data);
+    if !other {
+        if let Some(r) = paste::repair(data) {
+            let mut p = decode_plain_text(&r.text, limits)?;
+            if let Some(p) = &mut p {
+                p.repairs = r.repairs.report();
+            }
+            return Ok(p);
+        }
+    }
+    decode_plain_text(data, limits)
+}
+
+/// The text formats, tried in order on text that needs no repair.
+fn decode_plain_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeError> {
     if legacy_heap::sniff(data) {
         return legacy_heap::decode(data, limits).map(Some);
     }
