@@ -23,6 +23,8 @@ use super::lines::{self, Lines};
 pub struct Repairs {
     /// Lines taken out of a `{"log":"…"}` JSON record or a quoted `msg="…"`.
     pub unquoted: usize,
+    /// Blank lines taken out of a double-spaced paste (a blank after every line).
+    pub undoubled: usize,
     /// Lines split at `#012` (syslog's escape for a newline).
     pub split_012: usize,
     /// Lines a constant log prefix was removed from.
@@ -35,6 +37,8 @@ pub struct Repairs {
     pub spaces_to_tabs: usize,
     /// debug=1 frame lines that had lost their `#` (Markdown).
     pub hashes_restored: usize,
+    /// Function lines whose `(*T)` receivers Markdown had turned into `(_T)`.
+    pub stars_restored: usize,
     /// Indented goroutine headers (or profile headers) moved to the line start.
     pub unindented: usize,
     /// Pieces of hard-wrapped lines joined back to their line.
@@ -64,11 +68,13 @@ impl Repairs {
         };
         say(self.unquoted, "took {n} line{s} out of quoted log records");
         say(self.split_012, "split {n} line{s} at #012");
+        say(self.undoubled, "took out {n} blank line{s} of a double-spaced paste");
         say(self.prefix, "removed a log prefix from {n} line{s}");
         say(self.cut_before_header, "cut the text before {n} goroutine header{s}");
         say(self.tabs_restored, "restored tabs (#011 or \\t) in {n} line{s}");
         say(self.spaces_to_tabs, "turned spaces back into tabs in {n} debug=1 frame line{s}");
         say(self.hashes_restored, "restored the # of {n} debug=1 frame line{s} (lost to Markdown)");
+        say(self.stars_restored, "restored the * of `(*T)` receivers in {n} line{s} (lost to Markdown)");
         say(self.unindented, "un-indented {n} header{s}");
         say(self.joined, "re-joined {n} wrapped line{s}");
         say(self.reindented, "indented {n} file line{s} that had lost their indentation");
@@ -128,9 +134,11 @@ pub fn repair(data: &[u8]) -> Option<Repaired> {
     let mut r = Repairs::default();
     split_012(&mut ls, &mut r);
     strip_prefix(&mut ls, &mut r);
+    undouble(&mut ls, &mut r);
     restore_tabs(&mut ls, &mut r);
     unindent_headers(&mut ls, &mut r);
     debug1_lines(&mut ls, &mut r);
+    restore_stars(&mut ls, &mut r);
     join_wrapped(&mut ls, &mut r);
     add_total(&mut ls, &mut r);
     if r.is_empty() {
@@ -154,7 +162,13 @@ struct Ln {
 // The fast check: every line has a shape a clean dump has.
 
 fn looks_clean(data: &[u8]) -> bool {
-    Lines::new(data).all(|(_, l)| clean_line(l))
+    let mut lines = Lines::new(data);
+    // debug=1 records with no `goroutine profile: total N` line before them.
+    match lines.by_ref().map(|(_, l)| l).find(|l| !l.is_empty()) {
+        Some(first) if is_record(first) || !clean_line(first) => return false,
+        _ => {}
+    }
+    lines.all(|(_, l)| clean_line(l))
 }
 
 #[inline]
@@ -173,7 +187,8 @@ fn clean_line(l: &[u8]) -> bool {
         b'0'..=b'9' => lines::find_sub(l, b" @").is_some(),
         b'c' if l.starts_with(b"created by ") => true,
         b'.' => l.starts_with(b"...") && l.ends_with(b"..."),
-        b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'(' => is_call(l),
+        // Markdown emphasis turns `(*T)` into `(_T)`.
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'(' => is_call(l) && lines::find_sub(l, b".(_").is_none(),
         _ => false,
     }
 }
@@ -413,8 +428,14 @@ fn learn(prefixes: &[&[u8]]) -> Option<Template> {
         .map(|(i, k)| match k {
             Kind::Digits => Tok::Digits,
             Kind::Word => {
-                let w = samples[0][i];
-                Tok::Word(samples.iter().all(|s| s[i] == w).then(|| w.to_vec()))
+                // A word most samples share is the program's (`app[pid]`); one that varies is a level or a day.
+                let most = samples
+                    .iter()
+                    .map(|s| s[i])
+                    .max_by_key(|w| samples.iter().filter(|s| s[i] == *w).count())
+                    .unwrap_or_default();
+                let share = samples.iter().filter(|s| s[i] == most).count();
+                Tok::Word((share * 4 >= samples.len() * 3).then(|| most.to_vec()))
             }
             Kind::Blank => Tok::Blank(samples.iter().map(|s| s[i].len()).min().unwrap_or(1)),
             Kind::Byte(b) => Tok::Byte(*b),
@@ -537,6 +558,30 @@ fn cut_before_headers(ls: &mut [Ln], r: &mut Repairs) {
     }
 }
 
+/// A paste with a blank line after every line (a terminal or a log viewer
+/// that double-spaces) splits every goroutine after its header: one blank
+/// after each line is taken out, so the original blank lines stay.
+fn undouble(ls: &mut Vec<Ln>, r: &mut Repairs) {
+    let blank = |l: &Ln| lines::trim(&l.text).is_empty();
+    let content = ls.iter().filter(|l| !blank(l)).count();
+    let followed = ls.windows(2).filter(|w| !blank(&w[0]) && blank(&w[1])).count();
+    if content < 4 || followed * 10 < content * 9 {
+        return;
+    }
+    let mut out = Vec::with_capacity(content + (ls.len() - content) / 2);
+    let mut prev_content = false;
+    for l in ls.drain(..) {
+        if blank(&l) && prev_content {
+            r.undoubled += 1;
+            prev_content = false;
+            continue;
+        }
+        prev_content = !blank(&l);
+        out.push(l);
+    }
+    *ls = out;
+}
+
 // ---------------------------------------------------------------------------
 // Tabs: `#011` (syslog), a literal `\t` (a quoted log), spaces in `#` lines.
 
@@ -617,7 +662,7 @@ fn debug1_lines(ls: &mut [Ln], r: &mut Repairs) {
         if debug1 && t.starts_with(b"0x") {
             let fields = t.split(|&b| b == b' ' || b == b'\t').filter(|f| !f.is_empty()).count();
             let all_hex = t.split(|&b| b == b' ' || b == b'\t').filter(|f| !f.is_empty()).all(|f| f.starts_with(b"0x"));
-            if fields >= 2 && !all_hex {
+            if fields >= 3 && !all_hex && full_symbol_line(t) {
                 if let Some(fixed) = symbol_line(t) {
                     l.text = fixed;
                     r.hashes_restored += 1;
@@ -625,6 +670,12 @@ fn debug1_lines(ls: &mut [Ln], r: &mut Repairs) {
             }
         }
     }
+}
+
+/// `0xADDR FUNC+0xOFF FILE:LINE`, whole (not a piece of a wrapped line).
+fn full_symbol_line(t: &[u8]) -> bool {
+    let fields: Vec<&[u8]> = t.split(|&b| b == b' ' || b == b'\t').filter(|f| !f.is_empty()).collect();
+    fields.len() >= 3 && lines::find_sub(fields[1], b"+0x").is_some() && has_line_number(fields[fields.len() - 1])
 }
 
 /// `0xADDR FUNC+0xOFF FILE:LINE` with any blanks -> `#\t0xADDR\tFUNC+0xOFF\tFILE:LINE`.
@@ -652,6 +703,37 @@ fn symbol_line(body: &[u8]) -> Option<Vec<u8>> {
         out.extend_from_slice(file);
     }
     Some(out)
+}
+
+/// Markdown emphasis turns `.(*T).M(` into `.(_T).M(`: no Go name starts a
+/// receiver with `(_` followed by `)`, so it is put back.
+fn restore_stars(ls: &mut [Ln], r: &mut Repairs) {
+    for l in ls.iter_mut() {
+        let t = &l.text;
+        if matches!(t.first(), None | Some(b' ' | b'\t' | b'#')) || lines::find_sub(t, b".(_").is_none() {
+            continue;
+        }
+        let mut out = Vec::with_capacity(t.len());
+        let mut i = 0;
+        let mut changed = false;
+        while i < t.len() {
+            if t[i..].starts_with(b".(_") {
+                let name = t[i + 3..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
+                if name > 0 && t.get(i + 3 + name) == Some(&b')') {
+                    out.extend_from_slice(b".(*");
+                    i += 3;
+                    changed = true;
+                    continue;
+                }
+            }
+            out.push(t[i]);
+            i += 1;
+        }
+        if changed {
+            l.text = out;
+            r.stars_restored += 1;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -712,6 +794,17 @@ fn join_wrapped(ls: &mut Vec<Ln>, r: &mut Repairs) {
             out.push(l);
             continue;
         }
+        if l.text.starts_with(b"#\t0x") {
+            // A debug=1 frame line: pieces up to the next `#` line, record or blank.
+            while it.peek().is_some_and(|n| {
+                let t = &n.text;
+                !lines::trim(t).is_empty() && !t.starts_with(b"#") && !is_record(t) && !is_header_text(t)
+            }) {
+                join_next(&mut l, &mut it, r);
+            }
+            out.push(l);
+            continue;
+        }
         if indented || l.text[0] == b'#' {
             out.push(l);
             continue;
@@ -732,8 +825,8 @@ fn join_wrapped(ls: &mut Vec<Ln>, r: &mut Repairs) {
         if is_record(&l.text) {
             while let Some(n) = it.peek() {
                 let nt = &n.text;
-                let continues = !nt.is_empty()
-                    && !matches!(nt[0], b'#' | b' ' | b'\t')
+                let continues = !lines::trim(nt).is_empty()
+                    && nt[0] != b'#'
                     && !is_record(nt)
                     && nt.iter().all(|&b| b == b' ' || b == b'x' || b.is_ascii_hexdigit());
                 if !continues {
@@ -754,7 +847,10 @@ fn join_wrapped(ls: &mut Vec<Ln>, r: &mut Repairs) {
         let frameish = l.text.starts_with(b"created by ") || looks_like_function(&l.text);
         if frameish {
             let mut pieces = 0;
-            while !next_is_file(it.peek()) && can_continue(it.peek()) && pieces < 8 {
+            let done = |l: &Ln, n: Option<&Ln>| {
+                next_is_file(n) && (l.text.starts_with(b"created by ") || complete_call(&l.text))
+            };
+            while !done(&l, it.peek()) && can_continue(it.peek()) && pieces < 8 {
                 join_next(&mut l, &mut it, r);
                 pieces += 1;
             }
@@ -781,8 +877,21 @@ fn looks_like_function(t: &[u8]) -> bool {
     !head.iter().any(|&b| b == b' ' || b == b'\t') && (head.contains(&b'.') || head.contains(&b'/'))
 }
 
+/// The next line is (the start of) a file line: indented, and a path or with a line number.
 fn next_is_file(n: Option<&Ln>) -> bool {
-    n.is_some_and(|n| matches!(n.text.first(), Some(b' ' | b'\t')) || is_path_line(&n.text))
+    n.is_some_and(|n| {
+        let t = lines::trim(&n.text);
+        let indented = matches!(n.text.first(), Some(b' ' | b'\t'));
+        let path_start = matches!(t.first(), Some(b'/' | b'?' | b'<' | b'.' | b'_')) || t.get(1) == Some(&b':');
+        (indented && (path_start || has_line_number(t))) || is_path_line(&n.text)
+    })
+}
+
+/// `name(args)` with its parentheses balanced: nothing of it is on the next line.
+fn complete_call(t: &[u8]) -> bool {
+    let open = t.iter().filter(|&&b| b == b'(').count();
+    let close = t.iter().filter(|&&b| b == b')').count();
+    t.ends_with(b")") && open == close
 }
 
 /// A file line at the margin: a path (`/x`, `C:/x`, `??`, `<autogenerated>`) with its line number, not a call.
