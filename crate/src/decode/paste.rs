@@ -13,10 +13,12 @@
 //! is taken out, counted, and the first one shown — a goroutine header is
 //! never removed without being counted.
 //!
-//! Clean input costs one pass of cheap per-line checks and no copy: only
-//! text with a line that does not fit a clean dump gets the full pass.
+//! Clean input costs nothing but a look at its decoded profile: the text is
+//! read as it is first, and only a read that fails or shows damage
+//! ([`suspicious`]) is repaired and read again.
 
 use super::lines::{self, Lines};
+use crate::model::{Profile, SourceFormat};
 
 /// What the pre-pass did to one input.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -127,9 +129,6 @@ pub struct Repaired {
 
 /// Repairs a pasted goroutine dump; None for text that reads as it is.
 pub fn repair(data: &[u8]) -> Option<Repaired> {
-    if looks_clean(data) {
-        return None;
-    }
     let mut ls: Vec<Ln> = Lines::new(data).map(|(no, l)| Ln { no, text: l.to_vec() }).collect();
     let mut r = Repairs::default();
     split_012(&mut ls, &mut r);
@@ -159,38 +158,44 @@ struct Ln {
 }
 
 // ---------------------------------------------------------------------------
-// The fast check: every line has a shape a clean dump has.
+// When to repair: the plain read comes first, and only a read that shows
+// damage (or no read at all) is repaired, so clean input costs a look at the
+// decoded profile, not a pass over its text.
 
-fn looks_clean(data: &[u8]) -> bool {
-    let mut lines = Lines::new(data);
-    // debug=1 records with no `goroutine profile: total N` line before them.
-    match lines.by_ref().map(|(_, l)| l).find(|l| !l.is_empty()) {
-        Some(first) if is_record(first) || !clean_line(first) => return false,
-        _ => {}
+/// True if a plain read of a goroutine dump shows signs of pasting damage:
+/// warnings, debug=1 frames without names, Markdown's `(_T)`, a goroutine
+/// with no frame, a header left in the text before the dump.
+pub fn suspicious(p: &Profile) -> bool {
+    if !p.warnings.is_empty() {
+        return true;
     }
-    lines.all(|(_, l)| clean_line(l))
+    if p.source_format == SourceFormat::GoroutineDebug1 && p.locations.iter().any(|l| l.lines.is_empty()) {
+        return true;
+    }
+    if p.functions.iter().any(|f| has_underscore_receiver(p.str(f.name).as_bytes())) {
+        return true;
+    }
+    match &p.goroutines {
+        Some(t) => {
+            t.goroutines.iter().any(|g| g.race.is_none() && !g.stack_unavailable && p.stacks.get(g.stack).is_empty())
+                || t.prefix.lines().any(|l| header_at(l.as_bytes()).is_some())
+        }
+        None => false,
+    }
 }
 
+/// `.(_T)`: a receiver whose `*` Markdown turned into `_`.
 #[inline]
-fn clean_line(l: &[u8]) -> bool {
-    let Some(&first) = l.first() else { return true };
-    match first {
-        b'\t' => !l[1..].starts_with(b"goroutine ") && (l[1..].starts_with(b"...") || has_line_number(l)),
-        b'g' if l.starts_with(b"goroutine ") => {
-            l.ends_with(b"]:") || l.starts_with(b"goroutine profile: total ") || l.ends_with(b"stack unavailable")
+fn has_underscore_receiver(l: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(i) = lines::find_byte(b'(', &l[from..]) {
+        let at = from + i;
+        if l.get(at + 1) == Some(&b'_') && at > 0 && l[at - 1] == b'.' {
+            return true;
         }
-        b'#' => match l.get(1) {
-            Some(b'\t') => has_line_number(l) || !l[1..].iter().any(|&b| b != b'\t' && b != b' '),
-            Some(b' ') => !lines::trim(&l[1..]).starts_with(b"0x"),
-            _ => !l.starts_with(b"#011") && !l.starts_with(b"#012"),
-        },
-        b'0'..=b'9' => lines::find_sub(l, b" @").is_some(),
-        b'c' if l.starts_with(b"created by ") => true,
-        b'.' => l.starts_with(b"...") && l.ends_with(b"..."),
-        // Markdown emphasis turns `(*T)` into `(_T)`.
-        b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'(' => is_call(l) && lines::find_sub(l, b".(_").is_none(),
-        _ => false,
+        from = at + 1;
     }
+    false
 }
 
 /// `name(args)`: no blank before the parenthesis, ends with `)`.
@@ -206,20 +211,23 @@ fn is_call(l: &[u8]) -> bool {
 }
 
 /// A file line ends with `:LINE`, `:LINE +0xOFF` or `:LINE +0xOFF fp=… sp=… pc=…`.
+/// Read from the end: the fast check runs it on every file line.
 fn has_line_number(l: &[u8]) -> bool {
-    let t = lines::trim(l);
-    let core = match lines::find_sub(t, b" fp=") {
-        Some(i) => &t[..i],
-        None => t,
-    };
-    let core = match lines::rfind_sub(core, b" +0x") {
-        Some(i) if core[i + 4..].iter().all(u8::is_ascii_hexdigit) && core.len() > i + 4 => &core[..i],
-        _ => core,
-    };
-    match lines::rfind_byte(b':', core) {
-        Some(c) => c > 0 && c + 1 < core.len() && core[c + 1..].iter().all(u8::is_ascii_digit),
-        None => false,
+    let trailing_hex = |t: &[u8]| t.iter().rev().take_while(|b| b.is_ascii_hexdigit()).count();
+    let mut core = lines::trim(l);
+    // `fp=0x… sp=0x… pc=0x…` (crash dumps): rare, so a plain search.
+    if core[..core.len() - trailing_hex(core)].ends_with(b"=0x") {
+        match lines::find_sub(core, b" fp=") {
+            Some(i) => core = &core[..i],
+            None => return false,
+        }
     }
+    let hex = trailing_hex(core);
+    if hex > 0 && core[..core.len() - hex].ends_with(b" +0x") {
+        core = &core[..core.len() - hex - 4];
+    }
+    let digits = core.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && core.len() > digits + 1 && core[core.len() - digits - 1] == b':'
 }
 
 fn is_file_line(l: &[u8]) -> bool {

@@ -24,20 +24,39 @@ pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, Deco
     if !looks_like_text(data) {
         return Ok(None);
     }
-    // Pasted goroutine dumps are repaired first (the other formats have a
-    // header on their first line that a paste would not keep either, but
-    // nobody pastes them); every repair is reported with the profile.
+    // Pasted goroutine dumps: read as they are, and repaired only when that
+    // read fails or shows damage; every repair is reported with the profile.
     let other = legacy_heap::sniff(data) || legacy_contention::sniff(data) || legacy_java::sniff(data);
-    if !other {
-        if let Some(r) = paste::repair(data) {
-            let mut p = decode_plain_text(&r.text, limits)?;
-            if let Some(p) = &mut p {
-                p.repairs = r.repairs.report();
-            }
-            return Ok(p);
-        }
+    let plain = decode_plain_text(data, limits);
+    if other {
+        return plain;
     }
-    decode_plain_text(data, limits)
+    let damaged = match &plain {
+        Ok(Some(p)) => paste::suspicious(p),
+        Ok(None) | Err(_) => true,
+    };
+    if !damaged {
+        return plain;
+    }
+    let Some(r) = paste::repair(data) else { return plain };
+    match decode_plain_text(&r.text, limits) {
+        // The repaired read is taken unless it holds fewer goroutines.
+        Ok(Some(mut p))
+            if goroutine_count(&p) >= plain.as_ref().ok().and_then(|o| o.as_ref()).map_or(0, goroutine_count) =>
+        {
+            p.repairs = r.repairs.report();
+            Ok(Some(p))
+        }
+        _ => plain,
+    }
+}
+
+/// Goroutines (or records' counts) a read holds.
+fn goroutine_count(p: &Profile) -> i64 {
+    match &p.goroutines {
+        Some(t) => t.goroutines.len() as i64,
+        None => p.samples.values.iter().fold(0i64, |a, &v| a.saturating_add(v)),
+    }
 }
 
 /// The text formats, tried in order on text that needs no repair.
