@@ -103,8 +103,14 @@ pub const GOROUTINE_STACKS: Rule = Rule {
           other findings); the process's RSS will drop by about this estimate.",
 };
 
-/// Every rule, in the order findings of equal severity are listed.
+/// Every rule, in the order findings of equal severity are listed (the
+/// single-dump rules of `single_dump.rs` first: they name the cause).
 pub const RULES: &[Rule] = &[
+    super::single_dump::LOCK_RETAKEN,
+    super::single_dump::LOCK_CYCLE,
+    super::single_dump::READLOOP_PARKED,
+    super::single_dump::LONG_WAIT,
+    super::single_dump::DEBUG1_PILEUP,
     NEW_TRANSPORT_PER_REQUEST,
     BODY_NOT_CLOSED,
     BLOCKED_ON_CHANNEL,
@@ -222,6 +228,9 @@ pub fn run(inputs: &Inputs) -> Vec<Finding> {
     out.extend(timers(&hs));
     out.extend(allocation_site(&hs, inputs.heap_limit.or(inputs.limit)));
     out.extend(goroutine_stacks(&gs, &hs));
+    if let [one] = inputs.goroutines[..] {
+        out.extend(super::single_dump::run(one));
+    }
     let order = |f: &Finding| RULES.iter().position(|r| r.id == f.rule).unwrap_or(usize::MAX);
     out.sort_rows_by(|a, b| a.severity.cmp(&b.severity).then_with(|| order(a).cmp(&order(b))));
     out

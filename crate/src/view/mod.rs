@@ -14,3 +14,4 @@ pub mod flame;
 #[allow(clippy::too_many_lines)]
 pub mod goroutine_diff;
 pub mod goroutines;
+pub mod single_dump;
