@@ -321,3 +321,87 @@ fn prepass_cost() {
         full
     );
 }
+
+/// The first finding names the stated cause's key frame for at least 80% of
+/// the leak and deadlock cases; the not-a-leak cases have no finding.
+#[test]
+fn corpus_findings() {
+    use profdrop::view::findings;
+    let (mut named, mut leaks, mut quiet, mut fine) = (0, 0, 0, 0);
+    let mut report = String::new();
+    for c in corpus() {
+        let p = dec(&common::read(common::fixtures().join("pasted").join(&c.file)));
+        let inputs = findings::Inputs::from_profiles(&[&p]);
+        let found = findings::run(&inputs);
+        let first = found.first();
+        let names_key = first.is_some_and(|f| {
+            f.stacks.first().is_some_and(|s| s.function == c.key_frame) || f.summary.contains(&c.key_frame)
+        });
+        if c.kind == "not-a-leak" {
+            fine += 1;
+            quiet += found.is_empty() as usize;
+        } else {
+            leaks += 1;
+            named += names_key as usize;
+        }
+        report += &format!(
+            "{}: {} -> {:?}\n",
+            c.file,
+            c.kind,
+            first.map(|f| (f.rule, f.stacks.first().map(|s| s.function.clone())))
+        );
+    }
+    println!("{report}key frame named first: {named} of {leaks}; no finding: {quiet} of {fine} not-a-leak cases");
+    assert!(named * 10 >= leaks * 8, "{report}named {named} of {leaks}");
+    assert_eq!(quiet, fine, "{report}");
+}
+
+/// The CLI prints each file's warnings (once per kind, with the count and the
+/// first) and repairs on stderr; `--strict` makes them errors; an overflowing
+/// debug=1 count is an error, as in pprof.
+#[test]
+fn cli_warnings_and_strict() {
+    use profdrop::cli::run_with;
+    let files = |name: &str| -> std::io::Result<Vec<u8>> {
+        Ok(match name {
+            "cut.txt" => b"goroutine 1 [running]:\nmain.main()\n\t/m.go:1 +0x1\n\ngoroutine 2 [running]:\nmain.f(\n\ngoroutine 3 [running]:\nmain.g(\n\ngoroutine 4 [running]:\nmain.h()\n\t/m.go:4 +0x1\n".to_vec(),
+            "pasted.txt" => b"host app[1]: goroutine 1 [running]:\nhost app[1]: main.main()\nhost app[1]: \t/m.go:1 +0x1\n".to_vec(),
+            "overflow.txt" => b"goroutine profile: total 5\n99999999999999999999 @ 0x1\n#\t0x1\tmain.f+0x1\t/m.go:1\n\n".to_vec(),
+            _ => return Err(std::io::Error::other("no such file")),
+        })
+    };
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let out = run_with(&args(&["top", "cut.txt"]), files);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("profdrop: cut.txt: 2 warnings like: line"), "{}", out.stderr);
+    assert!(out.stderr.contains("profdrop: cut.txt: warning: 2 malformed goroutines skipped"), "{}", out.stderr);
+    let out = run_with(&args(&["top", "pasted.txt"]), files);
+    assert!(
+        out.stderr.contains("profdrop: pasted.txt: repaired the pasted text: removed a log prefix from 3 lines"),
+        "{}",
+        out.stderr
+    );
+    for a in [
+        &["top", "--strict", "cut.txt"][..],
+        &["top", "--strict", "pasted.txt"],
+        &["findings", "--strict", "cut.txt"],
+        &["goroutines", "--strict", "pasted.txt"],
+    ] {
+        let out = run_with(&args(a), files);
+        assert_eq!(out.code, 1, "{a:?}: {}", out.stderr);
+        assert!(
+            out.stdout.is_empty() && out.stderr.contains("--strict: the decoder warnings and repairs above are errors"),
+            "{a:?}"
+        );
+    }
+    let out = run_with(&args(&["top", "overflow.txt"]), files);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("count 99999999999999999999 of a record is out of range"), "{}", out.stderr);
+    assert_eq!(
+        run_with(&args(&["top", "--strict", "goroutine_clean.txt"]), |_| Ok(
+            b"goroutine 1 [running]:\nmain.main()\n\t/m.go:1 +0x1\n".to_vec()
+        ))
+        .code,
+        0
+    );
+}

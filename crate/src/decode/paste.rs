@@ -237,6 +237,12 @@ fn is_file_line(l: &[u8]) -> bool {
 // ---------------------------------------------------------------------------
 // Anchors: where a goroutine header or a debug=1 record starts in a line.
 
+/// Lines of `text` holding a goroutine header: what the pre-pass may not
+/// lose without counting it (the fuzz target checks it).
+pub fn header_lines(text: &[u8]) -> usize {
+    Lines::new(text).filter(|(_, l)| header_at(l).is_some()).count()
+}
+
 /// Offset of a goroutine header (`goroutine N [`…`]:`, `goroutine N gp=…`, or
 /// `goroutine profile: total N`) in `l`, at the start or after a non-word byte.
 fn header_at(l: &[u8]) -> Option<usize> {
@@ -525,13 +531,15 @@ fn apply_template(ls: &mut Vec<Ln>, t: &Template, first: usize, last: usize, r: 
         match t.matches(&l.text) {
             Some(n) => {
                 let rest = &l.text[n..];
-                l.text = if t.quoted {
-                    r.unquoted += 1;
-                    unquote(rest)
-                } else {
-                    rest.to_vec()
-                };
+                let text = if t.quoted { unquote(rest) } else { rest.to_vec() };
+                // The prefix never takes a header with it.
+                if header_at(&l.text).is_some() && header_at(&text).is_none() {
+                    out.push(l);
+                    continue;
+                }
+                r.unquoted += t.quoted as usize;
                 r.prefix += 1;
+                l.text = text;
                 out.push(l);
             }
             None if i > first && i <= last && !lines::trim(&l.text).is_empty() => {
@@ -651,7 +659,7 @@ fn unindent_headers(ls: &mut [Ln], r: &mut Repairs) {
 
 fn debug1_lines(ls: &mut [Ln], r: &mut Repairs) {
     let debug1 = ls.iter().any(|l| is_record(&l.text));
-    for l in ls.iter_mut() {
+    for l in ls.iter_mut().filter(|l| header_at(&l.text).is_none()) {
         let t = lines::trim(&l.text);
         if let Some(rest) = t.strip_prefix(b"#") {
             let body = lines::trim(rest);
@@ -783,7 +791,7 @@ fn join_wrapped(ls: &mut Vec<Ln>, r: &mut Repairs) {
                 let suffix = nt.starts_with(b"+0x") || nt.starts_with(b"fp=");
                 let digits = !matches!(n.text.first(), Some(b' ' | b'\t'))
                     && n.text.iter().take_while(|b| b.is_ascii_digit()).count() > 0;
-                if !(suffix || (digits && !is_record(&n.text) && !is_call(&n.text))) {
+                if !(suffix || (digits && !is_record(&n.text) && !is_call(&n.text))) || header_at(&n.text).is_some() {
                     break;
                 }
                 let mut joined = l.text.clone();
@@ -806,7 +814,7 @@ fn join_wrapped(ls: &mut Vec<Ln>, r: &mut Repairs) {
             // A debug=1 frame line: pieces up to the next `#` line, record or blank.
             while it.peek().is_some_and(|n| {
                 let t = &n.text;
-                !lines::trim(t).is_empty() && !t.starts_with(b"#") && !is_record(t) && !is_header_text(t)
+                !lines::trim(t).is_empty() && !t.starts_with(b"#") && !is_record(t) && header_at(t).is_none()
             }) {
                 join_next(&mut l, &mut it, r);
             }
@@ -916,7 +924,7 @@ fn is_path_line(t: &[u8]) -> bool {
 fn can_continue(n: Option<&Ln>) -> bool {
     n.is_some_and(|n| {
         let t = &n.text;
-        !lines::trim(t).is_empty() && !is_complete_header(t) && !(t.starts_with(b"goroutine ") && is_header_text(t))
+        !lines::trim(t).is_empty() && header_at(t).is_none()
     })
 }
 

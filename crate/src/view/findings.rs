@@ -653,7 +653,9 @@ fn blocked(gs: &[GoroutineSnapshot], rule: Rule, states: &[&str], single_min: i6
     let last = gs.last()?;
     let in_state =
         |g: &Group| g.states.iter().any(|(s, _)| states.iter().any(|x| s == x || s.starts_with(&format!("{x},"))));
-    let candidate = |g: &Group| in_state(g) && first_user_frame(&g.frames).is_some();
+    // A test binary's main goroutine waits for its tests by design.
+    let harness = |g: &Group| g.frames.iter().any(|f| f == "testing.(*M).Run" || f == "testing.RunTests");
+    let candidate = |g: &Group| in_state(g) && first_user_frame(&g.frames).is_some() && !harness(g);
     let first = if gs.len() >= 2 { Some(&gs[0]) } else { None };
     let interval = first.and_then(|f| minutes(f.p, last.p));
     let mut hits: Vec<(&Group, String)> = Vec::new();
