@@ -51,13 +51,17 @@ function diffRows(page, n = 20) {
   }), n);
 }
 
-/** Drops two files and opens their comparison from the offer above the views. */
-async function openComparison(page, files, kind) {
+/** Drops two files and opens their comparison from the offer above the views, on sub-view `sub` (goroutine dumps open on their own diff). */
+async function openComparison(page, files, kind, sub = 'table') {
   await drop(page, files);
   const offer = page.locator(`#compare-offer button.offer[data-kind="${kind}"]`);
   await expect(offer).toBeVisible();
   await settled(page, () => offer.click());
   await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
+  const tab = page.locator(`.compare-tabs [data-sub=${sub}]`);
+  await expect(tab).toBeVisible();
+  if (await tab.getAttribute('aria-selected') !== 'true') await settled(page, () => tab.click());
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
 }
 
 const fixture = (name, lastModified) => ({ name, bytes: readFileSync(goFixture(name)), lastModified });
@@ -349,6 +353,28 @@ test('a profile compared with a copy of itself: every delta is 0, no stack is ne
   await settled(page, () => page.locator('.compare-tabs [data-sub=stacks]').click());
   await expect(page.locator('.stack-list.new h3')).toHaveText('New: only in the target (0)');
   await expect(page.locator('.stack-list.gone h3')).toHaveText('Gone: only in the base (0)');
+  expect(incidents).toEqual([]);
+});
+
+test('a click on a sub-view tab whose press and release straddle a render is not lost', async ({ page, incidents }) => {
+  await page.goto('/index.html');
+  const bytes = readFileSync(goFixture('heap_t1.pb.gz'));
+  await openComparison(page, [{ name: 'heap_t1.pb.gz', bytes }, { name: 'heap_t1-copy.pb.gz', bytes }], 'heap');
+  await expect(page.locator('.compare-tabs [data-sub=table]')).toHaveAttribute('aria-selected', 'true');
+  const box = await page.locator('.compare-tabs [data-sub=stacks]').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  // Between press and release the comparison renders again (another nodefraction).
+  await settled(page, () => page.evaluate(() => {
+    const input = document.getElementById('nodefraction');
+    input.value = '0.5';
+    input.dispatchEvent(new Event('change'));
+  }));
+  // The release completes the click on the same button: the stacks sub-view opens.
+  await page.mouse.up();
+  await expect(page.locator('.compare-tabs [data-sub=stacks]')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.stack-list.new h3')).toHaveText('New: only in the target (0)');
+  expect(await page.evaluate(() => window.profdrop.state())).toMatchObject({ nodefraction: '0.5', params: { compare: 'stacks' } });
   expect(incidents).toEqual([]);
 });
 

@@ -19,7 +19,7 @@ export function create(cctx) {
   const thead = h('thead');
   const tbody = h('tbody');
   const table = h('table', { class: 'top diff' }, thead, tbody);
-  const scroller = h('div', { class: 'scroller', tabindex: '0', 'aria-label': 'Diff table; arrow keys select a row, the context-menu key opens actions' }, table);
+  const scroller = h('div', { class: 'scroller', tabindex: '0', role: 'group', 'aria-label': 'Diff table; arrow keys select a row, the context-menu key opens actions' }, table);
   const more = h('p', { class: 'count' });
   const el = h('div', { class: 'top-view diff-view' }, labels, tools, scroller, more);
 
@@ -206,10 +206,11 @@ export function create(cctx) {
       const options = { ...q.options, cum: measure() === 'cum' };
       const k = JSON.stringify([cctx.pair(), options]);
       if (k === key) { head(); draw(); cctx.rendered(); return; }
-      key = k;
       const gen = ++generation;
       const result = await engine.compareTop(cctx.pair(), options);
       if (gen !== generation) return;
+      // The key names what is drawn: set once the rows are in, never for an abandoned render.
+      key = k;
       data = result;
       cctx.header(data);
       labels.textContent = data.labels.join('\n');

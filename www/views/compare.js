@@ -57,14 +57,36 @@ export function openPatch(s, base, target, mode) {
 }
 
 /**
- * Opens the comparison of two loaded files in the kind's default mode (a step the back button undoes).
+ * Opens the comparison of two loaded files in the kind's default mode: a
+ * step the back button undoes, or (`push` false) a default written over the
+ * current step.
  * @param {import('../app.js').ViewContext} ctx
  */
-export async function open(ctx, baseEntry, targetEntry) {
-  const s = ctx.state();
-  const sampleType = targetEntry.summary.sample_types.some((t) => t[0] === s.sampleType) ? s.sampleType : '';
+export async function open(ctx, baseEntry, targetEntry, { push = true } = {}) {
+  const before = ctx.state();
+  const sampleType = targetEntry.summary.sample_types.some((t) => t[0] === before.sampleType) ? before.sampleType : '';
   const d = await engine.compareDefaultMode(targetEntry.summary.id, sampleType ? { sample_index: sampleType } : {});
-  ctx.update({ ...openPatch(s, baseEntry.name, targetEntry.name, d.mode), sampleType }, { push: true });
+  // The state as it is now: a step taken while the engine answered is kept.
+  ctx.update({ ...openPatch(ctx.state(), baseEntry.name, targetEntry.name, d.mode), sampleType }, { push });
+}
+
+/**
+ * The pair a comparison group opens on by default: the newest profile that
+ * has an older one of the same main binary, and the oldest of those as the
+ * base. A profile of another binary is never a default base; `others` lists
+ * the members left out for that (the page says so). null: no two share a binary.
+ * @param {import('../engine.js').CompareGroup} g
+ * @returns {{base: number, target: number, others: number[]} | null}
+ */
+export function defaultPair(g) {
+  const ids = [...g.ids];
+  const bin = (i) => (g.binaries ? g.binaries[i] : '') || '';
+  const same = (i, j) => !bin(i) || !bin(j) || bin(i) === bin(j);
+  for (let t = ids.length - 1; t > 0; t--) {
+    const b = ids.findIndex((_, i) => i < t && same(i, t));
+    if (b >= 0) return { base: ids[b], target: ids[t], others: ids.filter((_, i) => !same(i, t)) };
+  }
+  return null;
 }
 
 /** A differential flame graph's colour: red for growth, blue for shrink, stronger for a larger relative change. */
@@ -156,42 +178,65 @@ export function create(ctx) {
     return { ...inst, el: wrap, flame: inst };
   }
 
-  function renderPickers(s, base, target) {
+  // The pickers and the swap button, made once (a render refills the lists): the
+  // mode they keep is the one shown when they are used.
+  const baseSel = h('select', { 'aria-label': 'Base profile', class: 'compare-base' });
+  const targetSel = h('select', { 'aria-label': 'Target profile', class: 'compare-target' });
+  const pick = (b, t) => ctx.update(openPatch(ctx.state(), b, t, modeOf(ctx.state().params) || 'diff_base'), { push: true });
+  baseSel.addEventListener('change', () => pick(baseSel.value, targetSel.value));
+  targetSel.addEventListener('change', () => pick(baseSel.value, targetSel.value));
+  const swap = h('button', {
+    type: 'button', class: 'compare-swap', title: 'Swap base and target', 'aria-label': 'Swap base and target',
+    onclick: () => pick(targetSel.value, baseSel.value),
+  }, '⇄');
+  const pickerParts = [h('label', {}, 'base ', baseSel), swap, h('label', {}, 'target ', targetSel)];
+
+  function renderPickers(base, target) {
     const all = loaded();
     const option = (e, selected) => h('option', { value: e.name, selected },
       `${e.name} — ${e.summary.kind}${e.summary.time_text ? `, ${e.summary.time_text}` : e.summary.file_time_text ? `, file ${e.summary.file_time_text}` : ''}`);
-    const baseSel = h('select', { 'aria-label': 'Base profile', class: 'compare-base' },
+    fill(baseSel,
       base ? null : h('option', { value: '', selected: true, disabled: true }, 'choose a base…'),
       all.map((e) => option(e, base && e.name === base.name)));
-    const targetSel = h('select', { 'aria-label': 'Target profile', class: 'compare-target' }, all.map((e) => option(e, target && e.name === target.name)));
+    fill(targetSel, all.map((e) => option(e, target && e.name === target.name)));
     baseSel.value = base ? base.name : '';
     if (target) targetSel.value = target.name;
-    const mode = modeOf(s.params) || 'diff_base';
-    baseSel.addEventListener('change', () => ctx.update(openPatch(ctx.state(), baseSel.value, targetSel.value, mode), { push: true }));
-    targetSel.addEventListener('change', () => ctx.update(openPatch(ctx.state(), baseSel.value, targetSel.value, mode), { push: true }));
-    const swap = h('button', {
-      type: 'button', class: 'compare-swap', title: 'Swap base and target', 'aria-label': 'Swap base and target',
-      onclick: () => ctx.update(openPatch(ctx.state(), targetSel.value, baseSel.value, mode), { push: true }),
-    }, '⇄');
-    fill(pickers, h('label', {}, 'base ', baseSel), swap, h('label', {}, 'target ', targetSel));
+    if (pickers.firstChild !== pickerParts[0]) pickers.replaceChildren(...pickerParts);
   }
 
+  // The mode radios, made once like the sub-view tabs (a render only updates them).
+  const modeInputs = new Map(MODES.map(([id]) => [id, h('input', {
+    type: 'radio', name: 'compare-mode', value: id,
+    onchange: () => {
+      const s = ctx.state();
+      ctx.update(openPatch(s, baseOf(s.params), s.files[0], id), { push: true });
+    },
+  })]));
+  const modeNotes = new Map(MODES.map(([id]) => [id, document.createTextNode('')]));
+  const modeLabels = [h('legend', {}, 'mode'),
+    MODES.map(([id, label, help]) => h('label', { title: help }, modeInputs.get(id), ` ${label}`, modeNotes.get(id)))].flat();
   function renderModes(mode, defaultMode) {
-    fill(modes, h('legend', {}, 'mode'), MODES.map(([id, label, help]) => h('label', { title: help },
-      h('input', {
-        type: 'radio', name: 'compare-mode', value: id, checked: id === mode,
-        onchange: () => {
-          const s = ctx.state();
-          ctx.update(openPatch(s, baseOf(s.params), s.files[0], id), { push: true });
-        },
-      }), ` ${label}${id === defaultMode ? ' (default)' : ''}`)));
+    if (modes.firstChild !== modeLabels[0]) modes.replaceChildren(...modeLabels);
+    for (const [id, input] of modeInputs) {
+      input.checked = id === mode;
+      modeNotes.get(id).data = id === defaultMode ? ' (default)' : '';
+    }
   }
 
+  // One button per sub-view for the view's life: a render only updates them, so a
+  // click whose press and release straddle a render still lands on its button.
+  const tabButtons = new Map(SUBVIEWS.map(([id, label]) => [id, h('button', {
+    type: 'button', role: 'tab', 'data-sub': id,
+    onclick: () => ctx.update({ params: { ...ctx.state().params, compare: id } }, { push: true }),
+  }, label)]));
   function renderTabs(active, available) {
-    fill(subtabs, SUBVIEWS.filter(([id]) => available.includes(id)).map(([id, label]) => h('button', {
-      type: 'button', role: 'tab', 'data-sub': id, 'aria-selected': String(id === active), tabindex: id === active ? '0' : '-1',
-      onclick: () => ctx.update({ params: { ...ctx.state().params, compare: id } }, { push: true }),
-    }, label)));
+    const shown = available.map((id) => tabButtons.get(id));
+    if (shown.length !== subtabs.children.length || shown.some((b, i) => subtabs.children[i] !== b)) subtabs.replaceChildren(...shown);
+    for (const b of shown) {
+      const on = b.dataset.sub === active;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+    }
   }
   subtabs.addEventListener('keydown', (e) => {
     const tabs = [...subtabs.querySelectorAll('[role=tab]')];
@@ -229,25 +274,29 @@ export function create(ctx) {
       const target = loaded().find((e) => s.files.includes(e.name));
       let base = byName(baseOf(s.params));
       const groups = await engine.compareGroups(all.map((e) => e.summary.id));
-      if (gen !== generation) return;
+      // A state changed meanwhile has a render of its own queued: this one would draw the old state over it.
+      if (gen !== generation || ctx.state() !== s) return;
       group = target ? groups.find((g) => g.ids.includes(target.summary.id)) || null : null;
       if (!base) {
         const g = group || groups[0];
-        if (g) {
-          // The default pair: the oldest and the newest of the kind.
-          await open(ctx, byId(g.ids[0]), byId(g.ids[g.ids.length - 1]));
+        const p = g ? defaultPair(g) : null;
+        if (p) {
+          // The default pair: the oldest and the newest of the kind and binary.
+          // Written over the step that showed Compare: Back leaves Compare in one step.
+          await open(ctx, byId(p.base), byId(p.target), { push: false });
           return;
         }
-        renderPickers(s, null, target);
+        renderPickers(null, target);
         fill(modes);
         fill(explain); fill(times); fill(totals); fill(warnings);
         showMessage(all.length < 2
           ? 'Load two or more profiles of the same kind (two heap profiles, two goroutine dumps, …) to compare them.'
-          : `No two loaded profiles are of the same kind (${[...new Set(all.map((e) => e.summary.kind))].join(', ')}): pick a base above to try anyway.`);
+          : g ? `The loaded ${g.kind} profiles are of different binaries (${[...new Set(g.binaries)].join(', ')}): pick a base above to compare them anyway.`
+            : `No two loaded profiles are of the same kind (${[...new Set(all.map((e) => e.summary.kind))].join(', ')}): pick a base above to try anyway.`);
         ctx.rendered();
         return;
       }
-      renderPickers(s, base, target);
+      renderPickers(base, target);
       const mode = modeOf(s.params);
       pair = { base: base.summary.id, target: target.summary.id, mode };
       const q = ctx.query();
@@ -255,7 +304,7 @@ export function create(ctx) {
       try {
         hd = await engine.compareTop(pair, q.options);
       } catch (err) {
-        if (gen !== generation) return;
+        if (gen !== generation || ctx.state() !== s) return;
         header = null;
         renderModes(mode, '');
         fill(explain); fill(times); fill(totals); fill(warnings);
@@ -263,13 +312,13 @@ export function create(ctx) {
         ctx.rendered();
         return;
       }
-      if (gen !== generation) return;
+      if (gen !== generation || ctx.state() !== s) return;
       header = hd;
       // A mode that was the default follows the default when the sample type changes.
       if (lastSample !== null && lastSample !== hd.sample_type && mode === lastDefault && hd.default_mode !== mode) {
         lastSample = hd.sample_type;
         lastDefault = hd.default_mode;
-        ctx.update(openPatch(s, base.name, target.name, hd.default_mode));
+        ctx.update(openPatch(ctx.state(), base.name, target.name, hd.default_mode));
         return;
       }
       lastSample = hd.sample_type;
@@ -290,14 +339,17 @@ export function create(ctx) {
         hd.total_change ? ` (${hd.total_change})` : '', hd.total_rate_text ? ` · ${hd.total_rate_text}` : '');
       fill(warnings, hd.warnings.map((w) => h('li', {}, w)));
       const available = ['table', 'flame', 'stacks'];
-      if (hd.kind === 'goroutine') available.push('goroutines');
+      if (hd.kind === 'goroutine') available.unshift('goroutines');
       if (group && group.ids.length >= 3) available.push('growth');
-      const want = available.includes(s.params.compare) ? s.params.compare : 'table';
+      // The sub-view the state names now (a sub-tab clicked while this render waited wins);
+      // goroutine dumps open on what survived, what is new and what is gone.
+      const asked = ctx.state().params.compare;
+      const want = available.includes(asked) ? asked : hd.kind === 'goroutine' ? 'goroutines' : 'table';
       renderTabs(want, available);
       const inst = subview(want);
       await inst.render();
     },
-    search(pattern) { if (sub && sub.inst.search) sub.inst.search(pattern); },
+    search(pattern) { return sub && sub.inst.search ? sub.inst.search(pattern) : undefined; },
     /** Test hooks: the header data and the shown sub-view. */
     data: () => header,
     sub: () => sub && sub.inst,
