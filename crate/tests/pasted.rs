@@ -36,7 +36,7 @@ fn goroutines(p: &Profile) -> Vec<(u64, String, Option<u32>, Vec<Frame>)> {
             (g.id, p.str(g.state).to_string(), g.wait_minutes, frames)
         })
         .collect();
-    v.sort_by_key(|g| g.0);
+    profdrop::util::sort::SortRows::sort_rows_by_key(&mut v[..], |g| g.0);
     v
 }
 

@@ -113,7 +113,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -420,9 +420,12 @@ impl Template {
     }
 }
 
+/// Prefixes of one shape: their token kinds, and each one's token texts.
+type Samples<'a> = (Vec<Kind>, Vec<Vec<&'a [u8]>>);
+
 /// Learns the prefix the anchors share (most of them, by token kinds).
 fn learn(prefixes: &[&[u8]]) -> Option<Template> {
-    let mut groups: Vec<(Vec<Kind>, Vec<Vec<&[u8]>>)> = Vec::new();
+    let mut groups: Vec<Samples> = Vec::new();
     for p in prefixes {
         let toks = tokenize(p);
         let kinds: Vec<Kind> = toks.iter().map(|t| t.0.clone()).collect();
@@ -663,7 +666,7 @@ fn debug1_lines(ls: &mut [Ln], r: &mut Repairs) {
         let t = lines::trim(&l.text);
         if let Some(rest) = t.strip_prefix(b"#") {
             let body = lines::trim(rest);
-            if body.starts_with(b"0x") && (rest.first() != Some(&b'\t') || rest.iter().any(|&b| b == b' ')) {
+            if body.starts_with(b"0x") && (rest.first() != Some(&b'\t') || rest.contains(&b' ')) {
                 if let Some(fixed) = symbol_line(body) {
                     if fixed != l.text {
                         l.text = fixed;
@@ -784,28 +787,7 @@ fn join_wrapped(ls: &mut Vec<Ln>, r: &mut Repairs) {
             indented = true;
         }
         if want == Want::File && indented {
-            // A file line: pieces until it has its line number, then one that completes its suffix.
-            while !is_file_line(&l.text) && can_continue(it.peek()) && join_next(&mut l, &mut it, r) {}
-            while let Some(n) = it.peek() {
-                let nt = lines::trim(&n.text);
-                let suffix = nt.starts_with(b"+0x") || nt.starts_with(b"fp=");
-                let digits = !matches!(n.text.first(), Some(b' ' | b'\t'))
-                    && n.text.iter().take_while(|b| b.is_ascii_digit()).count() > 0;
-                if !(suffix || (digits && !is_record(&n.text) && !is_call(&n.text))) || header_at(&n.text).is_some() {
-                    break;
-                }
-                let mut joined = l.text.clone();
-                if suffix && !joined.ends_with(b" ") && !n.text.starts_with(b" ") {
-                    joined.push(b' ');
-                }
-                joined.extend_from_slice(&n.text);
-                if !has_line_number(&joined) {
-                    break;
-                }
-                l.text = joined;
-                it.next();
-                r.joined += 1;
-            }
+            join_file_line(&mut l, &mut it, r);
             want = Want::Any;
             out.push(l);
             continue;
@@ -877,6 +859,33 @@ fn join_wrapped(ls: &mut Vec<Ln>, r: &mut Repairs) {
         out.push(l);
     }
     *ls = out;
+}
+
+/// A file line: pieces until it has its line number, then one that completes its suffix.
+fn join_file_line(l: &mut Ln, it: &mut std::iter::Peekable<std::vec::IntoIter<Ln>>, r: &mut Repairs) {
+    // A file line: pieces until it has its line number, then one that completes its suffix.
+    while !is_file_line(&l.text) && can_continue(it.peek()) && join_next(l, it, r) {}
+    while let Some(n) = it.peek() {
+        let nt = lines::trim(&n.text);
+        let suffix = nt.starts_with(b"+0x") || nt.starts_with(b"fp=");
+        let digits = !matches!(n.text.first(), Some(b' ' | b'\t'))
+            && n.text.iter().take_while(|b| b.is_ascii_digit()).count() > 0;
+        let piece = suffix || (digits && !is_record(&n.text) && !is_call(&n.text));
+        if !piece || header_at(&n.text).is_some() {
+            break;
+        }
+        let mut joined = l.text.clone();
+        if suffix && !joined.ends_with(b" ") && !n.text.starts_with(b" ") {
+            joined.push(b' ');
+        }
+        joined.extend_from_slice(&n.text);
+        if !has_line_number(&joined) {
+            break;
+        }
+        l.text = joined;
+        it.next();
+        r.joined += 1;
+    }
 }
 
 /// The start of a function line: a Go identifier or `(*T)`, no blank before `(`.

@@ -401,6 +401,9 @@ fn readloop(gs: &[G]) -> Option<Finding> {
     ))
 }
 
+/// Goroutines by (site, object waited on).
+type Sites<'a> = Vec<((String, Option<u64>), Vec<&'a G>)>;
+
 fn long_wait(gs: &[G]) -> Option<Finding> {
     let blocked = |g: &G| match classify(&g.state) {
         Wait::Channel | Wait::Lock => true,
@@ -428,7 +431,7 @@ fn long_wait(gs: &[G]) -> Option<Finding> {
         let obj = g.lock().and_then(|(_, a)| a);
         groups.entry((site, obj)).or_default().push(g);
     }
-    let mut groups: Vec<((String, Option<u64>), Vec<&G>)> = groups.into_iter().collect();
+    let mut groups: Sites = groups.into_iter().collect();
     let key = |v: &Vec<&G>| {
         (std::cmp::Reverse(v.iter().filter_map(|g| g.wait).max().unwrap_or(0)), std::cmp::Reverse(v.len()))
     };
