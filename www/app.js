@@ -9,6 +9,7 @@ import * as state from './state.js';
 import * as files from './files.js';
 import * as controls from './controls.js';
 import * as menu from './menu.js';
+import * as breadcrumbs from './breadcrumbs.js';
 import * as details from './details.js';
 import { examples } from './examples.js';
 import { hashInputs } from './inline-data.js';
@@ -27,7 +28,7 @@ import * as keys from './keys.js';
  *   state: () => import('./state.js').State,
  *   update: (patch: object, opts?: {push?: boolean}) => void,
  *   select: (name: string) => void,
- *   menu: (x: number, y: number, name: string) => void,
+ *   menu: (x: number, y: number, name: string, path?: string[]) => void,
  *   header: (h: import('./engine.js').Header) => void,
  *   searchPattern: () => string,
  *   searchStatus: (msg: string | Node) => void,
@@ -85,7 +86,7 @@ const ctx = viewContext({
     if (opts && opts.push) layout.reveal();
   },
   entries: () => files.entries.filter((e) => e.summary),
-  menu: (x, y, name) => menu.open(x, y, name),
+  menu: (x, y, name, path) => menu.open(x, y, name, path),
   header: (hd) => controls.unmatched(hd.unmatched, state.get()),
   searchPattern: () => searchPattern,
   searchStatus: (msg) => fill($('search-status'), msg),
@@ -189,6 +190,7 @@ async function refreshNow() {
     return;
   }
   controls.render(s, act[0].summary);
+  breadcrumbs.render(s);
   renderTabs(s.view);
   // The browser's tab says what it shows (several profdrop tabs stay apart).
   document.title = `${s.files.join(' + ')} · ${VIEWS[s.view] ? VIEWS[s.view].title : s.view} — profdrop`;
@@ -314,6 +316,7 @@ layout.init();
 keys.init({ views: Object.keys(VIEWS) });
 $('details').addEventListener('toggle', () => renderDetails(files.active(state.get().files)));
 controls.init();
+breadcrumbs.init($('chips'));
 menu.init();
 merge.init();
 share.init({ view: () => host.current });

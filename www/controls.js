@@ -74,7 +74,8 @@ export function render(s, summary) {
   const g = s.transforms.filter((t) => t.op === 'granularity').pop();
   $('granularity').value = g ? g.value : 'functions';
   if (document.activeElement !== $('nodefraction')) $('nodefraction').value = s.nodefraction;
-  const chips = s.transforms.filter((t) => t.op !== 'granularity');
+  // The transform stack's steps have their own chips (breadcrumbs.js).
+  const chips = s.transforms.filter((t) => t.op !== 'granularity' && t.op !== 'tx');
   fill($('chips'), chips.map((t) => {
     const label = `${t.op}=${t.value}`;
     return h('li', { class: `chip ${t.op}` },

@@ -17,6 +17,7 @@
 // box, naming the file, the stage and the position.
 import styleCss from './style.css';
 import compareCss from './compare.css';
+import sandwichCss from './sandwich.css';
 import embedCss from './embed.css';
 import * as engine from './engine.js';
 import { FILTERS, GRANULARITIES, validFraction } from './state.js';
@@ -38,7 +39,7 @@ let sheet = null;
 function styleSheet() {
   if (!sheet) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(`${styleCss}\n${compareCss}`.replace(/:root\b/g, ':host') + embedCss);
+    sheet.replaceSync(`${styleCss}\n${compareCss}\n${sandwichCss}`.replace(/:root\b/g, ':host') + embedCss);
   }
   return sheet;
 }

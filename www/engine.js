@@ -14,7 +14,8 @@ import workerSource from 'profdrop:worker-source';
 /**
  * pprof's options, by pprof's names (see crate/src/report/mod.rs `Options`).
  * @typedef {{sample_index?: string, granularity?: string, cum?: boolean, nodefraction?: number, focus?: string, ignore?: string,
- *   hide?: string, show?: string, show_from?: string, prune_from?: string}} Options
+ *   hide?: string, show?: string, show_from?: string, prune_from?: string, tx?: string}} Options  tx: the transform
+ *   stack (crate/src/transform/stack.rs), steps `code:NAME` joined by `,`
  */
 /**
  * @typedef {{ids: number[], kinds?: string[], options: Options, channel?: string}} Query  kinds: the profiles' kinds (heap,
@@ -57,6 +58,13 @@ import workerSource from 'profdrop:worker-source';
  * @typedef {{name: string, flat: number, cum: number, flat_text: string, flat_pct: string, cum_text: string,
  *   cum_pct: string, callers: PeekEdge[], callees: PeekEdge[], more_callers: number, more_callees: number}} PeekEntry
  * @typedef {Header & {entries: PeekEntry[], more: number}} PeekView  more_*: left out by the engine's caps
+ */
+/**
+ * The sandwich view's picker (crate/src/view/sandwich.rs): the functions matching its regexp, by cum,
+ * `chosen` the shown one (-1: none); the steps that, added to the query's `tx`, make the callers and
+ * callees flame graphs.
+ * @typedef {Header & {matched: number, chosen: number, name: StrCol, flat: Float64Array, cum: Float64Array,
+ *   flat_text: StrCol, flat_pct: StrCol, cum_text: StrCol, cum_pct: StrCol, callers_tx: string, callees_tx: string}} SandwichView
  */
 /**
  * The details panel (crate/src/view/details.rs `Details`).
@@ -378,6 +386,11 @@ export function peek(q, pattern) {
   return call('peek', [ids(q), q.options, pattern], viewCall(q));
 }
 
+/** @returns {Promise<SandwichView>} */
+export function sandwich(q, pattern, exact = '') {
+  return call('sandwich', [ids(q), q.options, pattern, exact]);
+}
+
 /**
  * Formats values in the report's unit and as percentages of `of[i]` (of the total where 0).
  * @typedef {{values: string[], percents: string[]}} Formatted
@@ -650,6 +663,16 @@ export function topExport(q, format) {
 /** The shown profile (after sample_index and filters) as pprof protobuf bytes (not gzipped). @returns {Promise<Uint8Array>} */
 export function exportPprof(q) {
   return call('export_pprof', [ids(q), q.options]);
+}
+
+/**
+ * Loaded profiles merged as pprof merges them (raw profile.proto bytes, not gzipped); with `pgo`, each
+ * must be a CPU profile Go's PGO takes (refused with the reason otherwise).
+ * @typedef {{bytes: Uint8Array, warnings: string[], summary: string}} MergeExport
+ * @returns {Promise<MergeExport>}
+ */
+export function mergeExport(idList, pgo) {
+  return call('merge_export', [idList, pgo]);
 }
 
 /** A comparison's diff profile (filtered) as pprof protobuf bytes (not gzipped). @returns {Promise<Uint8Array>} */

@@ -1,8 +1,11 @@
 // The right-click menu on a row or frame: apply a filter on that function,
-// peek at it, or copy its name. Keyboard: the context-menu key or Shift+F10
+// add a step of the transform stack (breadcrumbs.js; the call-node steps
+// where the view gives the frame's path), peek at it, open its sandwich,
+// or copy its name. Keyboard: the context-menu key or Shift+F10
 // opens it on the focused item, arrows move, Escape closes.
 import * as state from './state.js';
 import * as controls from './controls.js';
+import * as breadcrumbs from './breadcrumbs.js';
 import { h, fill } from './dom.js';
 
 const menu = () => document.getElementById('menu');
@@ -17,8 +20,8 @@ const ACTIONS = [
   ['prune_from', 'Prune from'],
 ];
 
-/** Opens the menu for function `name` at page coordinates (x, y). */
-export function open(x, y, name) {
+/** Opens the menu for function `name` (at call path `path`, root first, if known) at page coordinates (x, y). */
+export function open(x, y, name, path) {
   const m = menu();
   returnFocus = document.activeElement;
   const re = state.exactly(name);
@@ -30,7 +33,13 @@ export function open(x, y, name) {
     h('div', { class: 'menu-title' }, name),
     ACTIONS.map(([op, label]) => item(`${label}`, () => controls.apply([{ op, value: re }]))),
     h('hr'),
+    breadcrumbs.actions(name, path).map(([label, step]) => item(label, () => breadcrumbs.add(step))),
+    h('hr'),
     item('Peek callers and callees', () => state.update({ selection: name, view: 'peek' }, { push: true })),
+    item('Sandwich: callers and callees as flame graphs', () => {
+      const s = state.get();
+      state.update({ selection: name, view: 'sandwich', params: { ...s.params, sandwich: state.exactly(name) } }, { push: true });
+    }),
     item('Copy name', () => navigator.clipboard && navigator.clipboard.writeText(name).catch(() => {})),
   );
   m.hidden = false;

@@ -241,6 +241,12 @@ function exportsFor() {
     }
   } else {
     out.push(['Profile as pprof (.pb.gz)', async () => download(`${stem()}-filtered.pb.gz`, await gzip(await engine.exportPprof(query())), 'application/gzip')]);
+    // Go's PGO: the shown CPU profiles merged, unfiltered, as `go tool pprof -proto a b > default.pgo`.
+    out.push(['PGO profile (default.pgo)', async () => {
+      const m = await engine.mergeExport(query().ids, true);
+      download('default.pgo', await gzip(m.bytes), 'application/octet-stream');
+      return m.warnings.length ? { note: `default.pgo saved (${m.summary}). ${m.warnings.join(' ')}` } : null;
+    }]);
   }
   const found = insights.shown();
   if (found && found.findings.length) out.push(['Findings as Markdown', () => download('profdrop-findings.md', found.markdown, 'text/markdown')]);
@@ -260,8 +266,10 @@ function toggleExports() {
     type: 'button', role: 'menuitem',
     onclick: async () => {
       try {
-        await run();
-        closeExports();
+        // An action may return {note} to show (the menu then stays open to show it).
+        const r = await run();
+        if (r && r.note) status.textContent = r.note;
+        else closeExports();
       } catch (err) {
         status.textContent = `could not export: ${err.message}`;
       }

@@ -4,7 +4,9 @@
 //   sampleType  pprof's sample_index by name ("" = the profile's default)
 //   transforms  [{op, value}] in the order applied: focus, ignore, hide, show,
 //               show_from, prune_from (regular expressions), tagfocus, tagignore
-//               (pprof's tag filters: key=regexp or a numeric range) and granularity
+//               (pprof's tag filters: key=regexp or a numeric range), granularity,
+//               and the transform stack's steps (op `tx`, value `code:NAME`: www/breadcrumbs.js),
+//               kept in the address as one `tx=step,step` in the order applied
 //   view        top | flame | tree | peek | graph | tags
 //   selection   the selected function's name (peek shows it)
 //   zoom        the flame graph's zoomed call-tree node (the engine's id; "" = the root);
@@ -23,9 +25,9 @@
 export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'prune_from', 'tagfocus', 'tagignore'];
 export const TAG_FILTERS = ['tagfocus', 'tagignore'];
 export const GRANULARITIES = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
-export const VIEWS = ['top', 'flame', 'tree', 'peek', 'graph', 'tags', 'compare', 'goroutines'];
+export const VIEWS = ['top', 'flame', 'tree', 'peek', 'sandwich', 'graph', 'tags', 'compare', 'goroutines'];
 export const PARAMS = ['diff_base', 'base', 'normalize', 'compare', 'similarity', 'fold_background', 'interval',
-  'goroutine_limit', 'memory_limit', 'limit', 'provenance'];
+  'goroutine_limit', 'memory_limit', 'limit', 'provenance', 'sandwich'];
 
 /** @typedef {{op: string, value: string}} Transform */
 /**
@@ -117,7 +119,9 @@ export function toHash(s) {
   const q = new URLSearchParams();
   for (const f of s.files) q.append('file', f);
   if (s.sampleType) q.set('sample_index', s.sampleType);
-  for (const t of s.transforms) q.append(t.op, t.value);
+  for (const t of s.transforms) if (t.op !== 'tx') q.append(t.op, t.value);
+  const tx = s.transforms.filter((t) => t.op === 'tx').map((t) => t.value);
+  if (tx.length) q.set('tx', tx.join(','));
   if (s.view !== 'top') q.set('view', s.view);
   if (s.selection) q.set('sel', s.selection);
   if (s.sort !== 'flat') q.set('sort', s.sort);
@@ -138,6 +142,7 @@ export function fromHash(hash) {
     else if (k === 'sample_index') s.sampleType = v;
     else if (FILTERS.includes(k) && v) s.transforms.push({ op: k, value: v });
     else if (k === 'granularity' && GRANULARITIES.includes(v)) s.transforms.push({ op: k, value: v });
+    else if (k === 'tx') for (const t of v.split(',')) { if (t.includes(':')) s.transforms.push({ op: k, value: t }); }
     else if (k === 'view' && VIEWS.includes(v)) s.view = v;
     else if (k === 'sel') s.selection = v;
     else if (k === 'sort' && (v === 'cum' || v === 'flat')) s.sort = v;
@@ -166,6 +171,8 @@ export function options(s) {
   }
   const g = s.transforms.filter((t) => t.op === 'granularity').pop();
   if (g) o.granularity = g.value;
+  const tx = s.transforms.filter((t) => t.op === 'tx').map((t) => t.value);
+  if (tx.length) o.tx = tx.join(',');
   if (s.nodefraction) o.nodefraction = Number(s.nodefraction);
   if (s.params && s.params.provenance === '1' && s.files.length > 1) o.provenance = true;
   return o;

@@ -10,13 +10,14 @@ import * as top from './views/top.js';
 import * as flame from './views/flame.js';
 import * as tree from './views/tree.js';
 import * as peek from './views/peek.js';
+import * as sandwich from './views/sandwich.js';
 import * as graph from './views/graph.js';
 import * as tags from './views/tags.js';
 import * as compare from './views/compare.js';
 import * as goroutines from './views/goroutines.js';
 
 /** The page's views, in the order of its tabs. */
-export const VIEWS = { top, flame, tree, peek, graph, tags, compare, goroutines };
+export const VIEWS = { top, flame, tree, peek, sandwich, graph, tags, compare, goroutines };
 
 /**
  * A ViewContext (see app.js) over a state and the loaded files: `query` is
@@ -24,7 +25,7 @@ export const VIEWS = { top, flame, tree, peek, graph, tags, compare, goroutines 
  * kinds) with pprof's options for the state; `extra` adds options (an
  * embed's nodecount).
  * @param {{state: () => import('./state.js').State, update: (patch: object, opts?: {push?: boolean}) => void,
- *   entries: () => import('./files.js').Entry[], menu?: (x: number, y: number, name: string) => void,
+ *   entries: () => import('./files.js').Entry[], menu?: (x: number, y: number, name: string, path?: string[]) => void,
  *   header?: (h: import('./engine.js').Header) => void, searchPattern?: () => string,
  *   searchStatus?: (msg: string | Node) => void, rendered?: () => void, pending?: (p: Promise<any>) => Promise<any>,
  *   extra?: () => object}} o

@@ -8,14 +8,16 @@ use crate::report::{Options, Report, ReportKind};
 use crate::session::Session;
 use crate::transform::{BaseMode, Granularity};
 use {
-    crate::report::callgrind, crate::report::comments, crate::report::dot, crate::report::peek, crate::report::raw,
-    crate::report::tags, crate::report::top, crate::report::traces, crate::report::tree,
+    crate::report::callgrind, crate::report::comments, crate::report::dot, crate::report::list, crate::report::peek,
+    crate::report::raw, crate::report::tags, crate::report::top, crate::report::traces, crate::report::tree,
 };
 
 pub const USAGE: &str = "usage: profdrop REPORT [--option[=value] ...] FILE...
 
-REPORT: top | text | tree | peek | traces | tags | dot | raw | comments | callgrind
-        (peek takes its regexp as --peek=RE; also findings and goroutines, see below)
+REPORT: top | text | tree | peek | traces | tags | dot | raw | comments | callgrind | list
+        (peek and list take their regexp as --peek=RE, --list=RE; list reads the
+        sources under --source_path, names cut by --trim_path, as pprof -list;
+        also findings, goroutines and merge, see below)
 Options (pprof's names):
   --sample_index=NAME|N   --mean            --unit=UNIT       --divide_by=F
   --nodecount=N           --nodefraction=F  --edgefraction=F  --cum | --flat
@@ -29,6 +31,12 @@ Options (pprof's names):
                          --diff_base or --base, the diff table with both sides)
   --drop_negative  --compact_labels  --trim=false
   --tags_of_total (tags as pprof since 2023 prints them: percentages of the total)
+  --transform=CODE:FUNC[,...] (repeatable; applied in order after the filters):
+      mf merge function, mcn merge call node (PATH = names root first, joined by ;),
+      ff focus on function, fs focus on subtree (PATH), df drop function,
+      rec collapse recursion, drec collapse direct recursion,
+      cp collapse a package or name prefix into one frame; in names write
+      % , ; as %25 %2C %3B
 Limits:
   --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
   --max_string_bytes=BYTES   --max_table_entries=N
@@ -36,6 +44,10 @@ Decoder warnings (records skipped, lines not placed, values clamped) and the
 repairs made to pasted text are printed on stderr, once per file with their
 count and the first example; --strict makes them errors (exit status 1).
 profdrop findings [--limit=N] [--rules] [--strict] FILE...
+profdrop merge --output=FILE [--pgo] FILE...
+        the profiles merged into one gzipped pprof file, as `go tool pprof
+        -proto FILE... > OUT` writes it; --pgo refuses any that is not a CPU
+        profile (Go's PGO wants default.pgo merged from CPU profiles)
 profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] [--strict] FILE
 profdrop goroutines --base=FILE [--interval=MINUTES] [--similarity=...] FILE
 Several FILEs are merged as pprof merges them; --provenance labels each
@@ -216,10 +228,18 @@ impl Command {
             "tagleaf" => o.tagleaf = text(),
             "call_tree" => o.call_tree = parse_bool(name, v)?,
             "peek" => o.peek = text(),
+            "list" => o.list = text(),
             "tags_of_total" => o.tags_of_total = parse_bool(name, v)?,
             "provenance" => o.provenance = parse_bool(name, v)?,
             "trim_path" => o.trim_path = text(),
             "source_path" => o.source_path = text(),
+            // Repeatable: each adds steps to the stack, in order.
+            "transform" | "tx" => {
+                if !o.tx.is_empty() && !text().is_empty() {
+                    o.tx.push(',');
+                }
+                o.tx += &text();
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -271,6 +291,9 @@ impl Command {
         if self.kind == ReportKind::Peek && self.options.peek.is_empty() {
             return Err("peek needs its regexp: --peek=RE".into());
         }
+        if self.kind == ReportKind::List && self.options.list.is_empty() {
+            return Err("list needs its regexp: --list=RE".into());
+        }
         Ok(self)
     }
 }
@@ -282,6 +305,9 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
     }
     if args.first().map(String::as_str) == Some("goroutines") {
         return goroutines_command(&args[1..], &read);
+    }
+    if args.first().map(String::as_str) == Some("merge") {
+        return merge_command(&args[1..], &read, &|path, data| std::fs::write(path, data));
     }
     let c = match parse(args) {
         Ok(c) => c,
@@ -336,6 +362,13 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
         ReportKind::Dot => dot::render_text(&mut rpt),
         ReportKind::Comments => comments::render_text(&rpt),
         ReportKind::Callgrind => callgrind::render_text(&mut rpt),
+        ReportKind::List => {
+            let (search, trim) = (c.options.source_path.clone(), c.options.trim_path.clone());
+            match list::render_text(&mut rpt, &mut |path| open_source(path, &search, &trim)) {
+                Ok(s) => s,
+                Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&rpt, Some(&e.0)), code: 1 },
+            }
+        }
         // Filters apply to raw too; the report's profile is already merged as pprof does.
         ReportKind::Raw => match raw::report(&rpt.prof, raw::Zone::Local) {
             Ok(s) => s,
@@ -414,6 +447,34 @@ fn table_export(c: &Command, files: &[(String, Vec<u8>)], bases: &[(String, Vec<
     }
 }
 
+/// pprof's openSourceFile: the file name trimmed as the report trims it; an
+/// absolute one must exist, a relative one is looked for under each
+/// `source_path` entry (default: the working directory) and their parents.
+fn open_source(path: &str, search: &str, trim: &str) -> crate::report::list::Source {
+    let search = if search.is_empty() {
+        std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default()
+    } else {
+        search.to_string()
+    };
+    let path = crate::report::trim_path(path, trim, &search);
+    let lines = |text: Vec<u8>| String::from_utf8_lossy(&text).lines().map(str::to_string).collect();
+    if path.starts_with('/') {
+        return std::fs::read(path).map(lines).map_err(|_| format!("open {path}: no such file or directory"));
+    }
+    for dir in search.split(':') {
+        let mut dir = std::path::PathBuf::from(dir);
+        loop {
+            if let Ok(text) = std::fs::read(dir.join(path)) {
+                return Ok(lines(text));
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+    }
+    Err(format!("could not find file {path} on path {search}"))
+}
+
 /// What pprof writes to stderr: its notes while preparing the report, then an error.
 fn stderr(rpt: &Report, error: Option<&str>) -> String {
     let mut s: String = rpt.notes.iter().map(|n| format!("{n}\n")).collect();
@@ -421,6 +482,56 @@ fn stderr(rpt: &Report, error: Option<&str>) -> String {
         s += &format!("profdrop: {e}\n");
     }
     s
+}
+
+/// `profdrop merge --output=FILE [--pgo] FILE...`: the files merged
+/// (session `merge_export`) and written gzipped; the summary on stdout,
+/// warnings on stderr.
+fn merge_command(
+    args: &[String],
+    read: &impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    write: &dyn Fn(&str, &[u8]) -> std::io::Result<()>,
+) -> Outcome {
+    let (mut output, mut pgo, mut files) = (String::new(), false, Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let flag = a.trim_start_matches('-');
+        if let Some(v) = flag.strip_prefix("output=") {
+            output = v.to_string();
+        } else if flag == "output" && a.starts_with('-') {
+            output = it.next().cloned().unwrap_or_default();
+        } else if flag == "pgo" && a.starts_with('-') {
+            pgo = true;
+        } else if a.starts_with('-') && a != "-" {
+            return fail(2, format!("merge: unknown option {a}\n\n{USAGE}"));
+        } else {
+            files.push(a.clone());
+        }
+    }
+    if output.is_empty() || files.is_empty() {
+        return fail(2, format!("merge needs --output=FILE and at least one FILE\n\n{USAGE}"));
+    }
+    let mut s = Session::new();
+    let mut ids = Vec::new();
+    for f in &files {
+        let data = match read(f) {
+            Ok(d) => d,
+            Err(e) => return fail(1, format!("{f}: {e}")),
+        };
+        match s.load(f, &data) {
+            Ok(r) => ids.push(r.id),
+            Err(e) => return fail(1, e.0),
+        }
+    }
+    let m = match s.merge_export(&ids, pgo) {
+        Ok(m) => m,
+        Err(e) => return fail(1, e.0),
+    };
+    if let Err(e) = write(&output, &crate::proto::gzip(&m.bytes.0)) {
+        return fail(1, format!("{output}: {e}"));
+    }
+    let stderr: String = m.warnings.iter().map(|w| format!("warning: {w}\n")).collect();
+    Outcome { stdout: format!("{}; written to {output}\n", m.summary), stderr, code: 0 }
 }
 
 pub fn run(args: &[String]) -> Outcome {

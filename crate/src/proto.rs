@@ -223,12 +223,16 @@ pub fn encode(p: &Profile) -> Vec<u8> {
 
 /// Encodes gzipped, the form `go tool pprof` and `curl .../debug/pprof/heap` use.
 pub fn encode_gzip(p: &Profile) -> Vec<u8> {
-    let raw = encode(p);
-    let deflated = miniz_oxide::deflate::compress_to_vec(&raw, 6);
+    gzip(&encode(p))
+}
+
+/// Raw profile.proto bytes gzipped.
+pub fn gzip(raw: &[u8]) -> Vec<u8> {
+    let deflated = miniz_oxide::deflate::compress_to_vec(raw, 6);
     let mut out = Vec::with_capacity(deflated.len() + 18);
     out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
     out.extend_from_slice(&deflated);
-    out.extend_from_slice(&crate::util::crc32::hash(&raw).to_le_bytes());
+    out.extend_from_slice(&crate::util::crc32::hash(raw).to_le_bytes());
     out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
     out
 }

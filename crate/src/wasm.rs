@@ -157,6 +157,10 @@ impl Session {
         js(self.s.peek(ids, &options(o)?, pattern))
     }
 
+    pub fn sandwich(&mut self, ids: &[u32], o: JsValue, pattern: &str, exact: &str) -> Js {
+        js(self.s.sandwich(ids, &options(o)?, pattern, exact))
+    }
+
     pub fn format(&mut self, ids: &[u32], o: JsValue, values: &[f64], of: &[f64]) -> Js {
         js(self.s.format(ids, &options(o)?, values, of))
     }
@@ -272,6 +276,10 @@ impl Session {
 
     pub fn export_pprof(&mut self, ids: &[u32], o: JsValue) -> Result<Uint8Array, JsError> {
         bytes(self.s.export_pprof(ids, &options(o)?))
+    }
+
+    pub fn merge_export(&mut self, ids: &[u32], pgo: bool) -> Js {
+        js(self.s.merge_export(ids, pgo))
     }
 
     pub fn compare_export_pprof(

@@ -109,6 +109,8 @@ fn a_handle_that_names_nothing_is_an_error() {
         assert_eq!(s.flame_search(&[id], &o, "x").unwrap_err().0, want);
         assert_eq!(s.tree_children(&[id], &o, false, 0, 10, "").unwrap_err().0, want);
         assert_eq!(s.peek(&[id], &o, "main").unwrap_err().0, want);
+        assert_eq!(s.sandwich(&[id], &o, "main", "").unwrap_err().0, want);
+        assert_eq!(s.merge_export(&[id], false).unwrap_err().0, want);
         assert_eq!(s.format(&[id], &o, &[1.0], &[0.0]).unwrap_err().0, want);
         assert_eq!(s.dot(&[id], &o).unwrap_err().0, want);
         assert_eq!(s.tags(&[id], &o, 10).unwrap_err().0, want);
@@ -258,6 +260,60 @@ fn peek_dot_and_tags_are_pprofs() {
     assert_eq!(p.more, 0);
     assert!(p.entries.iter().all(|e| e.more_callers == 0 && e.more_callees == 0));
     assert_eq!(s.peek(&ids, &o, " ").unwrap_err().0, "peek: give a function name or regular expression");
+}
+
+#[test]
+fn sandwich_picks_by_cum_with_peeks_numbers_and_names_its_halves() {
+    let (mut s, ids) = session(&["heap_t1.pb.gz"]);
+    let o = opts();
+    let w = s.sandwich(&ids, &o, r"net/http.\(\*Transport\).dialConn", "").unwrap();
+    assert_eq!(w.matched, 2);
+    assert_eq!(w.chosen, 0);
+    assert_eq!(w.name.get(0), "net/http.(*Transport).dialConn");
+    assert_eq!(w.name.get(1), "net/http.(*Transport).dialConnFor");
+    // pprof -peek's line for the function: flat 1536.23kB 3.15%, cum 16438.41kB 33.70%.
+    let line = reference("heap_t1.pb.gz.pprof_peek=net_http.____Transport__.dialConn.txt");
+    assert!(
+        line.contains(" 1536.23kB  3.15%  3.15% 16438.41kB 33.70%                | net/http.(*Transport).dialConn\n")
+    );
+    assert_eq!((w.flat_text.get(0), w.flat_pct.get(0)), ("1536.23kB", "3.15%"));
+    assert_eq!((w.cum_text.get(0), w.cum_pct.get(0)), ("16438.41kB", "33.70%"));
+    assert_eq!(w.callers_tx, "ffi:net/http.(*Transport).dialConn");
+    assert_eq!(w.callees_tx, "ff:net/http.(*Transport).dialConn");
+    // Both halves carry the function's cum at their root.
+    for tx in [&w.callers_tx, &w.callees_tx] {
+        let f = s.flame(&ids, &Options { tx: tx.clone(), ..o.clone() }, 0, 0.0).unwrap();
+        assert_eq!(f.value.0[0], w.cum.0[0], "{tx}");
+    }
+    // Named exactly, the other match is chosen; nothing matching says so.
+    let w = s.sandwich(&ids, &o, "dialConn", "net/http.(*Transport).dialConnFor").unwrap();
+    assert_eq!(w.name.get(w.chosen as usize), "net/http.(*Transport).dialConnFor");
+    assert_eq!(s.sandwich(&ids, &o, "^nothing$", "").unwrap().chosen, -1);
+    assert!(s.sandwich(&ids, &o, "(", "").unwrap_err().0.starts_with("failed to compile regexp ("));
+}
+
+#[test]
+fn merge_export_is_pprofs_merge_and_pgo_takes_only_cpu_profiles() {
+    let (mut s, ids) = session(&["cpu_t0.pb.gz", "cpu_t1.pb.gz", "heap_t1.pb.gz"]);
+    let m = s.merge_export(&ids[..2], true).unwrap();
+    let back = profdrop::decode::decode(&m.bytes.0, &Default::default()).unwrap();
+    let merged = s.merged(&ids[..2], false).unwrap();
+    assert_eq!(back.totals(), merged.totals());
+    assert_eq!(
+        m.summary,
+        format!(
+            "2 profiles merged: {} samples; totals samples/count 109, cpu/nanoseconds 1090000000",
+            back.samples.len()
+        )
+    );
+    // Go 1.19 wrote no start lines: the compiler would reject the file, and we say so.
+    assert_eq!(m.warnings.len(), 2);
+    assert!(m.warnings[0].contains("cpu_t0.pb.gz: no function has a start line"));
+    let e = s.merge_export(&ids, true).unwrap_err().0;
+    assert!(e.starts_with("heap_t1.pb.gz: not a CPU profile (sample types alloc_objects/count"), "{e}");
+    // Without --pgo, any profiles pprof can merge.
+    assert!(s.merge_export(&ids[2..], false).unwrap().warnings.is_empty());
+    assert!(s.merge_export(&[], false).is_err());
 }
 
 #[test]

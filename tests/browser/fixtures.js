@@ -87,6 +87,18 @@ export function parseLabels(text) {
 
 export const reference = (name) => readFileSync(goFixture(name), 'utf8');
 
+/** pprof -peek text: per function [callers [weight, pct, name]], node name, [callees ...]. */
+export function parsePeek(text) {
+  const blocks = text.split(/^-+\+-+$/m).slice(2).filter((b) => b.trim());
+  return blocks.map((b) => {
+    const lines = b.split('\n').filter((l) => l.trim());
+    const at = lines.findIndex((l) => / {16}\| /.test(l));
+    const edge = (l) => { const m = l.match(/^\s*(\S+)\s+(\S+)\s+\|\s+(.*?)( \(inline\))?$/); return [m[1], m[2], m[3]]; };
+    return { name: lines[at].split(' | ')[1], callers: lines.slice(0, at).map(edge), callees: lines.slice(at + 1).map(edge) };
+  });
+}
+
+
 /** `profdrop top ARGS...` from the CLI (built by cargo test, or built here). */
 export function cliTop(args) {
   return cli('top', args);

@@ -1,16 +1,5 @@
 // Peek: callers and callees of the selected function with pprof's -peek numbers.
-import { test, expect, dropFixtures, reference, settled } from './fixtures.js';
-
-/** pprof -peek text: per function [callers [weight, pct, name]], node name, [callees ...]. */
-function parsePeek(text) {
-  const blocks = text.split(/^-+\+-+$/m).slice(2).filter((b) => b.trim());
-  return blocks.map((b) => {
-    const lines = b.split('\n').filter((l) => l.trim());
-    const at = lines.findIndex((l) => / {16}\| /.test(l));
-    const edge = (l) => { const m = l.match(/^\s*(\S+)\s+(\S+)\s+\|\s+(.*?)( \(inline\))?$/); return [m[1], m[2], m[3]]; };
-    return { name: lines[at].split(' | ')[1], callers: lines.slice(0, at).map(edge), callees: lines.slice(at + 1).map(edge) };
-  });
-}
+import { test, expect, dropFixtures, reference, settled, parsePeek } from './fixtures.js';
 
 test('peek at net/http.(*Transport).dialConn shows pprof\'s callers and callees', async ({ page, incidents }) => {
   await page.goto('/index.html');

@@ -43,7 +43,10 @@ export function packageFill(data, f, dark) {
  *   search?: (q: import('../engine.js').Query, pattern: string) => Promise<{frames: Uint8Array, pct?: string, value_text?: string}>,
  *   color?: (box: number, data: object, dark: boolean) => string,
  *   describe?: (box: number, data: object) => Promise<{parts: (string | Node)[], text: string}>,
- * }} FlameSource
+ *   inverted?: boolean,
+ *   localZoom?: boolean,
+ * }} FlameSource  inverted: the root at the bottom, callers growing upwards (the sandwich's top half);
+ *   localZoom: the zoom stays in this instance instead of the page's address (two graphs on one page)
  */
 
 /**
@@ -68,7 +71,7 @@ export function create(ctx, source = {}) {
     searchKey: '',
     formatted: new Map(),
     // The page's own flame graph keeps its zoom in the page's state (the address, history); a comparison's keeps it here.
-    stateZoom: !source.layout,
+    stateZoom: !source.layout && !source.localZoom,
   });
   listenPointer(v);
   listenKeys(v);
@@ -101,6 +104,15 @@ function elements() {
 const frameName = (v, f) => engine.str(v.data.name, f);
 const boxName = (v, i) => frameName(v, v.data.frame[i]);
 const rows = (v) => v.data.row_start.length - 1;
+/** Row `d`'s top edge, and the row at canvas height `my`. */
+const rowY = (v, d) => (v.source.inverted ? rows(v) - 1 - d : d) * ROW;
+const rowAt = (v, my) => (v.source.inverted ? rows(v) - 1 - Math.floor(my / ROW) : Math.floor(my / ROW));
+/** Function names from the root to box `i`: the call path a transform names. */
+function pathOf(v, i) {
+  const path = [];
+  for (let b = i; b !== NONE && b > 0; b = v.data.parent[b]) path.unshift(boxName(v, b));
+  return path;
+}
 
 function geometry(v) {
   const W = v.wrap.clientWidth || 800;
@@ -112,7 +124,7 @@ function geometry(v) {
 /** A box's rectangle in CSS pixels, relative to the canvas. */
 function rect(v, i) {
   const { x0, scale } = geometry(v);
-  return { x: (v.data.x[i] - x0) * scale, y: v.data.depth[i] * ROW, w: v.data.width[i] * scale, h: ROW - 1 };
+  return { x: (v.data.x[i] - x0) * scale, y: rowY(v, v.data.depth[i]), w: v.data.width[i] * scale, h: ROW - 1 };
 }
 
 /** Sizes the canvas to the view at the device's pixel ratio and clears it. */
@@ -146,7 +158,7 @@ function drawBox(v, g, i, d, p) {
   if (pw < 0.3 || px > W || px + pw < 0) return;
   const f = v.data.frame[i];
   const inline = v.data.inline[f] === 1;
-  const y = d * ROW;
+  const y = rowY(v, d);
   const bx = Math.max(0, px);
   const bw = Math.min(W, px + pw) - bx;
   g.fillStyle = boxFill(v, i, d, p.dark);
@@ -256,8 +268,8 @@ async function showTip(v, i, mx, my) {
 /** The box under canvas point (mx, my), or -1. */
 function hit(v, mx, my) {
   if (!v.data) return -1;
-  const d = Math.floor(my / ROW);
-  if (d < 0 || d >= rows(v)) return -1;
+  const d = rowAt(v, my);
+  if (my < 0 || d < 0 || d >= rows(v)) return -1;
   const { x0, scale } = geometry(v);
   const vx = x0 + mx / scale;
   let lo = v.data.row_start[d];
@@ -297,7 +309,7 @@ function listenPointer(v) {
     const i = hit(v, ...point(e));
     if (i <= 0) return;
     e.preventDefault();
-    v.ctx.menu(e.pageX, e.pageY, boxName(v, i));
+    v.ctx.menu(e.pageX, e.pageY, boxName(v, i), pathOf(v, i));
   });
 }
 
@@ -325,10 +337,12 @@ function listenKeys(v) {
     const i = v.focus < 0 ? v.zoomBox : v.focus;
     const d = data.depth[i];
     const rowOf = (depth) => [data.row_start[depth - data.depth[0]] ?? 0, data.row_start[depth - data.depth[0] + 1] ?? 0];
-    if (e.key === 'ArrowUp') {
+    // Towards the root is up, or down when the graph is drawn inverted.
+    const [toRoot, toLeaves] = v.source.inverted ? ['ArrowDown', 'ArrowUp'] : ['ArrowUp', 'ArrowDown'];
+    if (e.key === toRoot) {
       e.preventDefault();
       if (data.parent[i] !== NONE) moveFocus(v, data.parent[i]);
-    } else if (e.key === 'ArrowDown') {
+    } else if (e.key === toLeaves) {
       e.preventDefault();
       const [s, t] = rowOf(d + 1);
       for (let c = s; c < t; c++) if (data.parent[c] === i) { moveFocus(v, c); break; }
@@ -345,7 +359,7 @@ function listenKeys(v) {
       e.preventDefault();
       const r = rect(v, v.focus);
       const cr = v.canvas.getBoundingClientRect();
-      v.ctx.menu(cr.left + window.scrollX + Math.max(0, r.x) + 10, cr.top + window.scrollY + r.y + ROW, boxName(v, v.focus));
+      v.ctx.menu(cr.left + window.scrollX + Math.max(0, r.x) + 10, cr.top + window.scrollY + r.y + ROW, boxName(v, v.focus), pathOf(v, v.focus));
     }
   });
 }

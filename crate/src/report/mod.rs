@@ -11,6 +11,7 @@ pub mod callgrind;
 pub mod comments;
 pub mod dot;
 pub mod graph;
+pub mod list;
 pub mod peek;
 pub mod raw;
 pub mod tags;
@@ -41,6 +42,7 @@ pub enum ReportKind {
     Dot,
     Comments,
     Callgrind,
+    List,
 }
 
 impl ReportKind {
@@ -56,6 +58,7 @@ impl ReportKind {
             "dot" => ReportKind::Dot,
             "comments" => ReportKind::Comments,
             "callgrind" => ReportKind::Callgrind,
+            "list" => ReportKind::List,
             _ => return None,
         })
     }
@@ -71,6 +74,7 @@ impl ReportKind {
             ReportKind::Dot => "dot",
             ReportKind::Comments => "comments",
             ReportKind::Callgrind => "callgrind",
+            ReportKind::List => "list",
         }
     }
 }
@@ -125,6 +129,8 @@ pub struct Options {
     pub tagleaf: String,
     /// The regexp of the `peek` report: the nodes whose callers and callees it shows.
     pub peek: String,
+    /// The regexp of the `list` report: the functions whose source it prints.
+    pub list: String,
     /// `trim_path`: prefixes (`:`-separated) cut from source file names.
     pub trim_path: String,
     /// `source_path`: where sources live (`:`-separated); without
@@ -138,6 +144,9 @@ pub struct Options {
     /// label naming each (transform::redact::merge_with_provenance), so the
     /// tags view and tag filters split the merge by source.
     pub provenance: bool,
+    /// profdrop's own: the transform stack (`transform::stack`, serialised as
+    /// in the page's address, `mf:F,cp:net/http`), applied in order after the filters.
+    pub tx: String,
 }
 
 impl Default for Options {
@@ -171,10 +180,12 @@ impl Default for Options {
             tagroot: String::new(),
             tagleaf: String::new(),
             peek: String::new(),
+            list: String::new(),
             trim_path: String::new(),
             source_path: String::new(),
             tags_of_total: false,
             provenance: false,
+            tx: String::new(),
         }
     }
 }
@@ -222,6 +233,11 @@ fn command_overrides(kind: ReportKind, o: &Options) -> Options {
     let mut trim = o.trim;
     match kind {
         ReportKind::Peek => trim = false,
+        // pprof keeps `noinlines` as given, so `-list F -noinlines` works.
+        ReportKind::List => {
+            trim = false;
+            o.granularity = Granularity::Lines;
+        }
         ReportKind::Top | ReportKind::Text => {
             o.nodecount.get_or_insert(0);
         }
@@ -315,7 +331,7 @@ pub fn compute_total(p: &Profile, index: usize, mean_divisor: Option<usize>) -> 
 /// pprof's trimPath: with no `trim_path`, the first `source_path` entry
 /// whose base name appears as a directory in `path` cuts everything up to
 /// it; then the `trim_path` prefixes and `/proc/self/cwd/` are removed.
-fn trim_path<'a>(path: &'a str, trim: &str, search: &str) -> &'a str {
+pub fn trim_path<'a>(path: &'a str, trim: &str, search: &str) -> &'a str {
     let list = |s: &str| -> Vec<String> {
         if s.is_empty() {
             Vec::new()
@@ -438,7 +454,7 @@ impl Report {
         GraphOptions {
             sample_index: self.sample_index,
             mean_divisor: self.mean_divisor,
-            obj_names: matches!(self.kind, ReportKind::Raw | ReportKind::Callgrind),
+            obj_names: matches!(self.kind, ReportKind::Raw | ReportKind::Callgrind | ReportKind::List),
             orig_fn_names: false,
             drop_negative: self.options.drop_negative,
             call_tree: self.call_tree(),
@@ -778,5 +794,10 @@ pub fn apply_filters(
         notes.push(filter::unmatched_message(name));
         unmatched.push(name.to_string());
     }
+    if o.tx.is_empty() {
+        return Ok(q);
+    }
+    let (q, outcome) = transform::stack::apply(q, &transform::stack::parse(&o.tx)?);
+    notes.extend(outcome.notes);
     Ok(q)
 }

@@ -140,7 +140,7 @@ impl Session {
         }
         if self.source.as_ref().is_some_and(|(ids, _)| ids.contains(&id)) {
             self.source = None;
-            self.prepared = None;
+            self.prepared.clear();
         }
         self.file_times.remove(&id);
         if self.comparison.as_ref().is_some_and(|c| c.base == id || c.target == id) {

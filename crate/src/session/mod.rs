@@ -81,8 +81,9 @@ pub struct Session {
     file_times: FxHashMap<u32, i64>,
     /// The merged profile of the last `ids` asked for.
     source: Option<(Vec<u32>, Profile)>,
-    /// The report (and views computed from it) of the last query.
-    prepared: Option<reports::Prepared>,
+    /// The reports (and views computed from them) of the last few queries,
+    /// most recent last: the sandwich view draws two queries side by side.
+    prepared: Vec<reports::Prepared>,
     /// The last comparison and what was computed from it.
     comparison: Option<comparisons::Prepared>,
 }
@@ -106,7 +107,7 @@ impl Session {
             limits,
             file_times: Default::default(),
             source: None,
-            prepared: None,
+            prepared: Vec::new(),
             comparison: None,
         }
     }

@@ -11,8 +11,13 @@ use crate::report::{peek, Options, Report, ReportKind};
 use crate::util::units;
 use crate::view::calltree::{build_call_tree, CallTree};
 use crate::view::flame::{self, FlameLayout};
+use crate::view::sandwich;
 
-/// The report of the last query and the views computed from it.
+/// How many queries' reports are kept (the sandwich's two sides and the
+/// view's own query, so hovering one side does not recompute the other).
+const KEPT_REPORTS: usize = 3;
+
+/// The report of a query and the views computed from it.
 pub(super) struct Prepared {
     key: String,
     pub(super) rpt: Report,
@@ -86,6 +91,27 @@ pub struct TopView {
     pub sum_pct: StrCol,
     pub cum_text: StrCol,
     pub cum_pct: StrCol,
+}
+
+/// The sandwich view's picker (view/sandwich.rs): the functions matching
+/// its regexp, heaviest cum first, with their flat and cum; `chosen` the
+/// shown one (-1: none matched); `callers_tx` and `callees_tx` the steps
+/// that, added to the query's `tx`, make the two flame graphs.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SandwichView {
+    #[serde(flatten)]
+    pub header: Header,
+    pub matched: u32,
+    pub chosen: i32,
+    pub name: StrCol,
+    pub flat: F64s,
+    pub cum: F64s,
+    pub flat_text: StrCol,
+    pub flat_pct: StrCol,
+    pub cum_text: StrCol,
+    pub cum_pct: StrCol,
+    pub callers_tx: String,
+    pub callees_tx: String,
 }
 
 /// A flame graph layout (view/flame.rs): per frame `name`, `short`, `inline`,
@@ -279,19 +305,24 @@ impl Session {
         super::testhooks::on_query(o);
         let o = Options { cum: false, ..o.clone() };
         let key = format!("{ids:?} {o:?}");
-        if self.prepared.as_ref().is_some_and(|p| p.key == key) {
-            return Ok(self.prepared.as_mut().unwrap());
+        if let Some(i) = self.prepared.iter().position(|p| p.key == key) {
+            let p = self.prepared.remove(i);
+            self.prepared.push(p);
+            return Ok(self.prepared.last_mut().unwrap());
         }
-        self.prepared = None;
+        if self.prepared.len() >= KEPT_REPORTS {
+            self.prepared.remove(0);
+        }
         // The source's key: the ids, and u32::MAX after them for a merge with provenance.
         let skey: Vec<u32> = ids.iter().copied().chain((o.provenance && ids.len() > 1).then_some(u32::MAX)).collect();
         if self.source.as_ref().is_none_or(|(s, _)| *s != skey) {
             self.source = None;
+            self.prepared.clear();
             self.source = Some((skey, self.merged(ids, o.provenance)?));
         }
         let rpt = self.report_of_source(ReportKind::Top, &o)?;
-        self.prepared = Some(Prepared { key, rpt, top: [None, None], tree: [None, None], flame: None });
-        Ok(self.prepared.as_mut().unwrap())
+        self.prepared.push(Prepared { key, rpt, top: [None, None], tree: [None, None], flame: None });
+        Ok(self.prepared.last_mut().unwrap())
     }
 
     /// A report of `kind` over the last query's merged profile (times in UTC).
@@ -477,6 +508,38 @@ impl Session {
             .collect();
         let more = tree.entries.len().saturating_sub(PEEK_ENTRIES) as u32;
         Ok(PeekView { header, entries, more })
+    }
+
+    /// The sandwich view's picker: the functions whose name matches
+    /// `pattern` (by cum, at most 50; `exact` chosen when among them), at
+    /// function granularity whatever the query's, since the halves' steps
+    /// name functions.
+    pub fn sandwich(&mut self, ids: &[u32], o: &Options, pattern: &str, exact: &str) -> Result<SandwichView> {
+        if pattern.trim().is_empty() {
+            return Err(err("sandwich: give a function name or regular expression"));
+        }
+        let re = crate::transform::go_regexp(pattern)
+            .map_err(|e| err(format!("failed to compile regexp {pattern}: {e}")))?;
+        let o = Options { granularity: crate::transform::Granularity::Functions, cum: true, ..o.clone() };
+        let prep = self.prepare(ids, &o)?;
+        let s = sandwich::pick(prep.top(true), &re, exact, 50);
+        let rpt = &prep.rpt;
+        let c = &s.candidates;
+        let (callers_tx, callees_tx) = s.chosen.map(|i| sandwich::halves(&c[i].name)).unwrap_or_default();
+        Ok(SandwichView {
+            header: prep.header(),
+            matched: s.matched as u32,
+            chosen: s.chosen.map_or(-1, |i| i as i32),
+            name: StrCol::of(c.len(), c.iter().map(|x| x.name.as_str())),
+            flat: F64s::of_i64(c.iter().map(|x| x.flat)),
+            cum: F64s::of_i64(c.iter().map(|x| x.cum)),
+            flat_text: StrCol::map(c, |x| rpt.format_value(x.flat)),
+            flat_pct: StrCol::map(c, |x| pct(x.flat, rpt.total)),
+            cum_text: StrCol::map(c, |x| rpt.format_value(x.cum)),
+            cum_pct: StrCol::map(c, |x| pct(x.cum, rpt.total)),
+            callers_tx,
+            callees_tx,
+        })
     }
 
     /// Formats values in the report's unit, and each as a percentage of

@@ -30,7 +30,42 @@ const DIFF_HEADERS: [&str; 13] = [
 /// Numbers right-aligned in Markdown; presence and name left.
 const DIFF_RIGHT_ALIGNED: [bool; 13] = [true, true, true, true, true, true, true, true, true, true, true, false, false];
 
+/// Several loaded profiles merged into one file (`merge_export`): its raw
+/// profile.proto bytes, and what the page and the CLI should say about it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MergeExport {
+    pub bytes: super::U8s,
+    pub warnings: Vec<String>,
+    pub summary: String,
+}
+
 impl Session {
+    /// The profiles `ids` merged as pprof merges them (`go tool pprof -proto
+    /// a b > merged.pb.gz`), as raw profile.proto bytes. With `pgo`, each
+    /// must be a CPU profile Go's PGO takes (view/export.rs `pgo_check`):
+    /// a `default.pgo`.
+    pub fn merge_export(&mut self, ids: &[u32], pgo: bool) -> Result<MergeExport> {
+        if ids.is_empty() {
+            return Err(err("merge: no profile given"));
+        }
+        let mut warnings = Vec::new();
+        if pgo {
+            for &id in ids {
+                warnings.extend(export::pgo_check(self.profile(id)?, self.name(id)?).map_err(err)?);
+            }
+        }
+        let p = self.merged(ids, false)?;
+        let totals: Vec<String> = p
+            .totals()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{}/{} {t}", p.sample_type_name(i), p.sample_type_unit(i)))
+            .collect();
+        let summary =
+            format!("{} profiles merged: {} samples; totals {}", ids.len(), p.samples.len(), totals.join(", "));
+        Ok(MergeExport { bytes: super::U8s(crate::proto::encode(&p)), warnings, summary })
+    }
+
     /// The top table of `ids` and `o` (sorted as `o.cum` says) as `csv` or
     /// `markdown` (view/export.rs), cells as pprof prints them.
     pub fn top_export(&mut self, ids: &[u32], o: &Options, format: &str) -> Result<String> {

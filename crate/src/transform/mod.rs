@@ -7,6 +7,7 @@ pub mod labelnodes;
 pub mod merge;
 pub mod prune;
 pub mod redact;
+pub mod stack;
 pub mod tagfilter;
 
 use crate::model::*;

@@ -120,6 +120,36 @@ pub fn filtered_profile(p: &Profile, o: &Options) -> Result<Profile, TransformEr
     Ok(out)
 }
 
+/// Whether Go's PGO (cmd/compile, internal/pgo `FromPProf`) takes profile
+/// `p` (file `name`): it weighs call edges by the first sample type that is
+/// `samples/count` or `cpu/nanoseconds`; other profiles are refused with the
+/// reason. Ok carries warnings: the compiler also rejects profiles whose
+/// functions carry no start line (Go writes them since 1.20), and ignores
+/// one without samples.
+pub fn pgo_check(p: &Profile, name: &str) -> Result<Vec<String>, String> {
+    let cpu = (0..p.num_types()).any(|i| {
+        let (t, u) = (p.sample_type_name(i), p.sample_type_unit(i));
+        (t == "samples" && u == "count") || (t == "cpu" && u == "nanoseconds")
+    });
+    if !cpu {
+        let types: Vec<String> =
+            (0..p.num_types()).map(|i| format!("{}/{}", p.sample_type_name(i), p.sample_type_unit(i))).collect();
+        return Err(format!(
+            "{name}: not a CPU profile (sample types {}); Go's PGO takes CPU profiles (samples/count or cpu/nanoseconds)",
+            types.join(", ")
+        ));
+    }
+    let mut warnings = Vec::new();
+    if p.samples.is_empty() {
+        warnings.push(format!("{name}: no samples; the compiler ignores an empty profile"));
+    } else if p.functions.iter().all(|f| f.start_line == 0) {
+        warnings.push(format!(
+            "{name}: no function has a start line (Go writes them since 1.20); the Go compiler rejects such a profile for PGO"
+        ));
+    }
+    Ok(warnings)
+}
+
 /// The top table as `csv` or `markdown` text, cells as pprof prints them.
 pub fn top_table(rpt: &Report, top: &Top, format: &str) -> Result<String, TransformError> {
     let rows = top_cells(rpt, top);

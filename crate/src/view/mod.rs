@@ -14,4 +14,5 @@ pub mod flame;
 #[allow(clippy::too_many_lines)]
 pub mod goroutine_diff;
 pub mod goroutines;
+pub mod sandwich;
 pub mod single_dump;
