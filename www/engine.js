@@ -25,7 +25,7 @@ import workerSource from 'profdrop:worker-source';
  * @typedef {{id: number, name: string, kind: string, kind_text: string, format: string, sample_types: [string, string][],
  *   default_sample_index: number, samples: number, time_nanos: number, time_text: string,
  *   duration_nanos: number, duration_text: string, size: number, size_text: string, warnings: string[],
- *   file_time_nanos?: number, file_time_text?: string}} Summary  file_time_*: the file's date, for a profile without a time; kind_text: the kind as shown
+ *   repairs: string[], file_time_nanos?: number, file_time_text?: string}} Summary  file_time_*: the file's date, for a profile without a time; kind_text: the kind as shown
  */
 /**
  * What every view result carries: the report total (sum of |values|), its sample type, and the

@@ -172,6 +172,8 @@ export function render(list, names, on) {
         h('span', { class: 'size num', title: 'size' }, s.size_text),
       ].filter(Boolean));
       if (s.warnings.length) li.append(h('span', { class: 'warning', title: s.warnings.join('\n') }, `${s.warnings.length} warning${s.warnings.length > 1 ? 's' : ''}`));
+      // What the pasted-text reader repaired and the lines it could not place, in full: never silent.
+      if (s.repairs.length) li.append(h('ul', { class: 'repairs', 'aria-label': 'repairs' }, s.repairs.map((r) => h('li', {}, r))));
     }
     if (e.stage) {
       const n = STAGES.indexOf(e.stage);

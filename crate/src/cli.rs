@@ -44,12 +44,15 @@ Options (pprof's names):
 Limits:
   --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
   --max_string_bytes=BYTES   --max_table_entries=N   --max_lines=N   --max_labels=N
-profdrop findings [--limit=N] [--rules] FILE...
+Decoder warnings (records skipped, lines not placed, values clamped) and the
+repairs made to pasted text are printed on stderr, once per file with their
+count and the first example; --strict makes them errors (exit status 1).
+profdrop findings [--limit=N] [--rules] [--strict] FILE...
 profdrop merge --output=FILE [--pgo] FILE...
         the profiles merged into one gzipped pprof file, as `go tool pprof
         -proto FILE... > OUT` writes it; --pgo refuses any that is not a CPU
         profile (Go's PGO wants default.pgo merged from CPU profiles)
-profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] FILE
+profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] [--strict] FILE
 profdrop goroutines --base=FILE [--interval=MINUTES] [--similarity=...] FILE
 Several FILEs are merged as pprof merges them; --provenance labels each
 sample with its file (label `file`, the file's base name) so that tags and
@@ -80,6 +83,8 @@ pub struct Command {
     pub add_comment: String,
     /// `table`: "" (pprof's text), or `csv` / `markdown` for the top table.
     pub table: String,
+    /// `strict`: decoder warnings and repairs are errors.
+    pub strict: bool,
 }
 
 fn parse_bool(name: &str, v: Option<&str>) -> Result<bool, String> {
@@ -132,6 +137,7 @@ fn is_switch(name: &str) -> bool {
             | "tags_of_total"
             | "provenance"
             | "raw_names"
+            | "strict"
     )
 }
 
@@ -148,6 +154,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         limits: Limits::default(),
         add_comment: String::new(),
         table: String::new(),
+        strict: false,
     };
     let mut flags = BaseFlags::default();
     let mut only_files = false;
@@ -250,6 +257,7 @@ impl Command {
         match name {
             "add_comment" => self.add_comment = text(),
             "table" => self.table = text(),
+            "strict" => self.strict = parse_bool(name, v)?,
             "diff_base" => {
                 flags.diff_base = true;
                 self.bases.push(text());
@@ -325,15 +333,23 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
     }
     let inputs: Vec<Input> = files.iter().map(|(n, d)| Input { name: n, data: d }).collect();
     let base_inputs: Vec<Input> = bases.iter().map(|(n, d)| Input { name: n, data: d }).collect();
-    let loaded = if c.options.provenance {
-        load_with_provenance(&inputs, &base_inputs, c.base, &c.limits)
-    } else {
-        load::load(&inputs, &base_inputs, c.base, &c.limits)
-    };
+    let mut notes = String::new();
+    let loaded = decode_all(&inputs, &c.limits, &mut notes).and_then(|sources| {
+        let b = decode_all(&base_inputs, &c.limits, &mut notes)?;
+        if c.options.provenance {
+            let names = load::provenance_names(&inputs.iter().map(|i| i.name).collect::<Vec<_>>());
+            load::combine_with_provenance(names.into_iter().zip(sources).collect(), b, c.base)
+        } else {
+            load::combine_decoded(sources, b, c.base)
+        }
+    });
     let mut profile = match loaded {
         Ok(p) => p,
-        Err(e) => return fail(1, e.to_string()),
+        Err(e) => return Outcome { stdout: String::new(), stderr: format!("{notes}profdrop: {e}\n"), code: 1 },
     };
+    if c.strict && !notes.is_empty() {
+        return strict_failure(notes);
+    }
     if !c.add_comment.is_empty() {
         let id = profile.strings.intern(&c.add_comment);
         profile.comments.push(id);
@@ -367,7 +383,36 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
             Err(e) => return fail(1, e.0),
         },
     };
-    Outcome { stdout, stderr: stderr(&rpt, None), code: 0 }
+    Outcome { stdout, stderr: notes + &stderr(&rpt, None), code: 0 }
+}
+
+/// Decodes each input, adding its warnings and repairs to `notes`.
+fn decode_all(
+    inputs: &[Input],
+    limits: &Limits,
+    notes: &mut String,
+) -> Result<Vec<crate::model::Profile>, load::LoadError> {
+    let mut out = Vec::with_capacity(inputs.len());
+    for i in inputs {
+        let p = load::decode_named(i, limits)?;
+        notes.push_str(&file_notes(i.name, &p.warnings, &p.repairs));
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// `profdrop: FILE: NOTE` lines for stderr.
+fn file_notes(name: &str, warnings: &[String], repairs: &[String]) -> String {
+    load::decoder_notes(warnings, repairs).iter().map(|n| format!("profdrop: {name}: {n}\n")).collect()
+}
+
+/// `--strict` with warnings or repairs: they are errors, and no report is printed.
+fn strict_failure(notes: String) -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        stderr: notes + "profdrop: --strict: the decoder warnings and repairs above are errors\n",
+        code: 1,
+    }
 }
 
 /// `top --table=csv|markdown`: the top table as the page exports it (the
@@ -375,13 +420,23 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
 /// diff table with both sides (the page's Compare table).
 fn table_export(c: &Command, files: &[(String, Vec<u8>)], bases: &[(String, Vec<u8>)]) -> Outcome {
     let mut s = Session::with_limits(c.limits.clone());
+    let mut notes = String::new();
     let mut load = |v: &[(String, Vec<u8>)]| -> Result<Vec<u32>, String> {
-        v.iter().map(|(n, d)| s.load(n, d).map(|r| r.id).map_err(|e| e.0)).collect()
+        v.iter()
+            .map(|(n, d)| {
+                let r = s.load(n, d).map_err(|e| e.0)?;
+                notes.push_str(&file_notes(n, &r.warnings, &r.repairs));
+                Ok(r.id)
+            })
+            .collect()
     };
     let (ids, base_ids) = match (load(files), load(bases)) {
         (Ok(f), Ok(b)) => (f, b),
         (Err(e), _) | (_, Err(e)) => return fail(1, e),
     };
+    if c.strict && !notes.is_empty() {
+        return strict_failure(notes);
+    }
     let out = match (&base_ids[..], &ids[..]) {
         ([], _) => s.top_export(&ids, &c.options, &c.table),
         ([base], [target]) => {
@@ -395,26 +450,9 @@ fn table_export(c: &Command, files: &[(String, Vec<u8>)], bases: &[(String, Vec<
         _ => return fail(2, "--table with a base compares one FILE with one --diff_base or --base"),
     };
     match out {
-        Ok(stdout) => Outcome { stdout, stderr: String::new(), code: 0 },
+        Ok(stdout) => Outcome { stdout, stderr: notes, code: 0 },
         Err(e) => fail(1, e.0),
     }
-}
-
-/// `--provenance`: the sources merged with a `file` label naming each.
-fn load_with_provenance(
-    inputs: &[Input],
-    bases: &[Input],
-    base: BaseOptions,
-    limits: &Limits,
-) -> Result<crate::model::Profile, load::LoadError> {
-    let names = load::provenance_names(&inputs.iter().map(|i| i.name).collect::<Vec<_>>());
-    let sources = inputs
-        .iter()
-        .zip(names)
-        .map(|(i, n)| load::decode_named(i, limits).map(|p| (n, p)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let bases = bases.iter().map(|i| load::decode_named(i, limits)).collect::<Result<Vec<_>, _>>()?;
-    load::combine_with_provenance(sources, bases, base)
 }
 
 /// pprof's openSourceFile: the file name trimmed as the report trims it; an
@@ -529,12 +567,15 @@ fn findings_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec
     let mut files = Vec::new();
     let mut limit = None;
     let mut limits = Limits::default();
+    let mut strict = false;
     for a in args {
         if let Some(v) = a.strip_prefix("--limit=").or_else(|| a.strip_prefix("-limit=")) {
             match crate::util::units::parse_limit(v) {
                 Some(l) => limit = Some(l),
                 None => return fail(2, format!("--limit: {v:?} is not a number (e.g. 1gb, 30000)")),
             }
+        } else if a == "--strict" || a == "-strict" {
+            strict = true;
         } else if a == "--rules" || a == "-rules" {
             return Outcome { stdout: findings::render_rules(), stderr: String::new(), code: 0 };
         } else if let Some(v) = a.strip_prefix("--max_inflated=") {
@@ -543,7 +584,7 @@ fn findings_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec
                 Err(_) => return fail(2, format!("--max_inflated: {v:?} is not a number")),
             }
         } else if a.starts_with('-') && a != "-" {
-            return fail(2, format!("unknown option {a} for findings (use --limit=N, --rules)"));
+            return fail(2, format!("unknown option {a} for findings (use --limit=N, --rules, --strict)"));
         } else {
             files.push(a.clone());
         }
@@ -552,20 +593,24 @@ fn findings_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<Vec
         return fail(2, "findings: no profile FILE given");
     }
     let mut profiles = Vec::new();
+    let mut notes = String::new();
     for f in &files {
         let data = match read(f) {
             Ok(d) => d,
             Err(e) => return fail(1, format!("{f}: {e}")),
         };
-        match load::decode_named(&Input { name: f, data: &data }, &limits) {
-            Ok(p) => profiles.push(p),
-            Err(e) => return fail(1, e.to_string()),
+        match decode_all(&[Input { name: f, data: &data }], &limits, &mut notes) {
+            Ok(p) => profiles.extend(p),
+            Err(e) => return Outcome { stdout: String::new(), stderr: format!("{notes}profdrop: {e}\n"), code: 1 },
         }
+    }
+    if strict && !notes.is_empty() {
+        return strict_failure(notes);
     }
     let refs: Vec<&crate::model::Profile> = profiles.iter().collect();
     let mut inputs = findings::Inputs::from_profiles(&refs);
     inputs.limit = limit;
-    Outcome { stdout: findings::render_text(&findings::run(&inputs)), stderr: String::new(), code: 0 }
+    Outcome { stdout: findings::render_text(&findings::run(&inputs)), stderr: notes, code: 0 }
 }
 
 /// `profdrop goroutines [--similarity=exact|pointers|args] [--fold_background] FILE`:
@@ -576,6 +621,7 @@ fn goroutines_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<V
     let mut opts = goroutines::Options::default();
     let mut base = None;
     let mut interval = None;
+    let mut strict = false;
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -597,6 +643,7 @@ fn goroutines_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<V
                 Err(e) => return fail(2, e),
             },
             "fold_background" => opts.fold_background = true,
+            "strict" => strict = true,
             "base" => match value() {
                 Ok(v) => base = Some(v),
                 Err(e) => return fail(2, e),
@@ -610,7 +657,7 @@ fn goroutines_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<V
                 return fail(
                     2,
                     format!(
-                        "unknown option {a} for goroutines (use --similarity, --fold_background, --base, --interval)"
+                        "unknown option {a} for goroutines (use --similarity, --fold_background, --base, --interval, --strict)"
                     ),
                 )
             }
@@ -620,27 +667,33 @@ fn goroutines_command(args: &[String], read: &impl Fn(&str) -> std::io::Result<V
         return fail(2, "goroutines: give one profile FILE (and --base=FILE to compare)");
     }
     let limits = Limits::default();
-    let load = |f: &str| -> Result<crate::model::Profile, Outcome> {
+    let mut notes = String::new();
+    let mut load = |f: &str| -> Result<crate::model::Profile, Outcome> {
         let data = read(f).map_err(|e| fail(1, format!("{f}: {e}")))?;
-        load::decode_named(&Input { name: f, data: &data }, &limits).map_err(|e| fail(1, e.to_string()))
+        let p = load::decode_named(&Input { name: f, data: &data }, &limits).map_err(|e| fail(1, e.to_string()))?;
+        notes.push_str(&file_notes(f, &p.warnings, &p.repairs));
+        Ok(p)
     };
     let target = match load(&files[0]) {
         Ok(p) => p,
         Err(o) => return o,
     };
+    let base = match base.map(|b| load(&b)).transpose() {
+        Ok(b) => b,
+        Err(o) => return o,
+    };
+    if strict && !notes.is_empty() {
+        return strict_failure(notes);
+    }
     let stdout = match base {
         None => goroutines::build(&target, &opts).map(|v| goroutines::render_text(&v)),
-        Some(b) => {
-            let base = match load(&b) {
-                Ok(p) => p,
-                Err(o) => return o,
-            };
+        Some(base) => {
             let o = goroutine_diff::Options { similarity: opts.similarity, interval_minutes: interval };
             goroutine_diff::diff(&base, &target, &o).map(|d| goroutine_diff::render_text(&d))
         }
     };
     match stdout {
-        Ok(stdout) => Outcome { stdout, stderr: String::new(), code: 0 },
+        Ok(stdout) => Outcome { stdout, stderr: notes, code: 0 },
         Err(e) => fail(1, e.0),
     }
 }

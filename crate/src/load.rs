@@ -47,6 +47,48 @@ pub fn decode_named(input: &Input, limits: &Limits) -> Result<Profile, LoadError
     })
 }
 
+/// A decoded file's warnings and repairs as the CLI prints them: warnings
+/// of one kind (the same text once line numbers, counts and quoted text are
+/// set aside) once, with their count and the first one; then each repair.
+pub fn decoder_notes(warnings: &[String], repairs: &[String]) -> Vec<String> {
+    let mut kinds: Vec<(String, usize, &str)> = Vec::new();
+    for w in warnings {
+        let key = warning_kind(w);
+        match kinds.iter_mut().find(|k| k.0 == key) {
+            Some(k) => k.1 += 1,
+            None => kinds.push((key, 1, w)),
+        }
+    }
+    let mut out: Vec<String> = kinds
+        .into_iter()
+        .map(|(_, n, first)| if n == 1 { format!("warning: {first}") } else { format!("{n} warnings like: {first}") })
+        .collect();
+    out.extend(repairs.iter().cloned());
+    out
+}
+
+/// A warning without what varies between warnings of one kind.
+fn warning_kind(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut quoted = false;
+    let mut prev_digit = false;
+    for c in w.chars() {
+        if c == '"' {
+            quoted = !quoted;
+            continue;
+        }
+        if quoted {
+            continue;
+        }
+        let digit = c.is_ascii_digit();
+        if !(digit && prev_digit) {
+            out.push(if digit { '#' } else { c });
+        }
+        prev_digit = digit;
+    }
+    out
+}
+
 /// How the base (if any) is applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct BaseOptions {

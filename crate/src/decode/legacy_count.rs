@@ -79,6 +79,7 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
             break;
         }
         p.flush(&mut pending);
+        check_count(line, n)?;
         match parse_record(line) {
             Some((count, addrs)) => {
                 pending = Some(Record { values: vec![count], addrs, ..Default::default() });
@@ -97,6 +98,25 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
         }
     }
     p.finish_records(&mut pending, bad, &kind, current, lines, limits)
+}
+
+/// A record whose count does not fit in 64 bits is an error, as in pprof
+/// (its ParseInt fails and the whole profile is refused): skipping it would
+/// silently drop the goroutines it counts.
+fn check_count(line: &[u8], n: usize) -> Result<(), DecodeError> {
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || !line[digits..].starts_with(b" @") {
+        return Ok(());
+    }
+    let count = std::str::from_utf8(&line[..digits]).unwrap_or("");
+    match legacy::parse_int_base0(count) {
+        Some(_) => Ok(()),
+        None => Err(DecodeError::at_line(
+            Stage::Parsing,
+            n,
+            format!("count {count} of a record is out of range (more than a 64-bit integer holds)"),
+        )),
+    }
 }
 
 /// `COUNT @ 0xADDR 0xADDR...` (pprof's countRE, plus the empty `COUNT @`);

@@ -13,6 +13,7 @@ pub mod legacy_heap;
 pub mod legacy_java;
 pub mod legacy_thread;
 pub mod lines;
+pub mod paste;
 pub mod pprof;
 pub mod sniff;
 pub mod traceback;

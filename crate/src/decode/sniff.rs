@@ -2,7 +2,7 @@
 //! legacy formats (parseLegacy: cpu, heap, count, thread, contention, java),
 //! then Go tracebacks, which pprof does not read.
 
-use super::{legacy_contention, legacy_count, legacy_cpu, legacy_heap, legacy_java, legacy_thread, traceback};
+use super::{legacy_contention, legacy_count, legacy_cpu, legacy_heap, legacy_java, legacy_thread, paste, traceback};
 use super::{DecodeError, Limits};
 use crate::model::Profile;
 
@@ -24,6 +24,43 @@ pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, Deco
     if !looks_like_text(data) {
         return Ok(None);
     }
+    // Pasted goroutine dumps: read as they are, and repaired only when that
+    // read fails or shows damage; every repair is reported with the profile.
+    let other = legacy_heap::sniff(data) || legacy_contention::sniff(data) || legacy_java::sniff(data);
+    let plain = decode_plain_text(data, limits);
+    if other {
+        return plain;
+    }
+    let damaged = match &plain {
+        Ok(Some(p)) => paste::suspicious(p),
+        Ok(None) | Err(_) => true,
+    };
+    if !damaged {
+        return plain;
+    }
+    let Some(r) = paste::repair(data) else { return plain };
+    match decode_plain_text(&r.text, limits) {
+        // The repaired read is taken unless it holds fewer goroutines.
+        Ok(Some(mut p))
+            if goroutine_count(&p) >= plain.as_ref().ok().and_then(|o| o.as_ref()).map_or(0, goroutine_count) =>
+        {
+            p.repairs = r.repairs.report();
+            Ok(Some(p))
+        }
+        _ => plain,
+    }
+}
+
+/// Goroutines (or records' counts) a read holds.
+fn goroutine_count(p: &Profile) -> i64 {
+    match &p.goroutines {
+        Some(t) => t.goroutines.len() as i64,
+        None => p.samples.values.iter().fold(0i64, |a, &v| a.saturating_add(v)),
+    }
+}
+
+/// The text formats, tried in order on text that needs no repair.
+fn decode_plain_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, DecodeError> {
     if legacy_heap::sniff(data) {
         return legacy_heap::decode(data, limits).map(Some);
     }

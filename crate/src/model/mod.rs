@@ -180,6 +180,8 @@ pub struct Profile {
     pub memstats: Vec<(String, String)>,
     /// Problems a lenient decoder skipped over ("line 12: bad count"), for the page to show.
     pub warnings: Vec<String>,
+    /// What the pasted-text pre-pass repaired, and the lines it could not place (one sentence each).
+    pub repairs: Vec<String>,
 }
 
 impl Profile {
@@ -265,6 +267,7 @@ impl Profile {
             goroutines: None,
             memstats: self.memstats.clone(),
             warnings: self.warnings.clone(),
+            repairs: self.repairs.clone(),
         }
     }
 

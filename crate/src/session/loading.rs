@@ -38,6 +38,8 @@ pub struct Summary {
     pub size: usize,
     pub size_text: String,
     pub warnings: Vec<String>,
+    /// What the pasted-text reader repaired, and the lines it could not place.
+    pub repairs: Vec<String>,
 }
 
 /// A file's date, recorded as the time of a profile that has none.
@@ -190,5 +192,6 @@ fn summary(id: u32, name: &str, size: usize, p: &Profile) -> Summary {
         size,
         size_text: units::label(size as i64, "bytes"),
         warnings: p.warnings.clone(),
+        repairs: p.repairs.clone(),
     }
 }

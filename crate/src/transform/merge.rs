@@ -52,6 +52,7 @@ fn combine_headers(srcs: &[&Profile], b: &mut ProfileBuilder) -> Result<(), Tran
     if srcs.len() == 1 {
         b.p.memstats = first.memstats.clone();
         b.p.warnings = first.warnings.clone();
+        b.p.repairs = first.repairs.clone();
     }
     Ok(())
 }

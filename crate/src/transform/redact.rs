@@ -167,6 +167,7 @@ pub fn redact(p: &Profile, o: &RedactOptions) -> Result<Profile, TransformError>
     // Per-goroutine records carry argument text and creators: not kept.
     out.goroutines = None;
     out.warnings.clear();
+    out.repairs.clear();
     // A merge rebuilds the string table from what is still referenced.
     super::merge(&[&out])
 }

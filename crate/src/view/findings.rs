@@ -128,9 +128,15 @@ pub const GOROUTINE_STACKS: Rule = Rule {
           other findings); the process's RSS will drop by about this estimate.",
 };
 
-/// Every rule, in the order findings of equal severity are listed.
+/// Every rule, in the order findings of equal severity are listed (the
+/// single-dump rules of `single_dump.rs` first: they name the cause).
 pub const RULES: &[Rule] = &[
     PROVEN_LEAK,
+    super::single_dump::LOCK_RETAKEN,
+    super::single_dump::LOCK_CYCLE,
+    super::single_dump::READLOOP_PARKED,
+    super::single_dump::LONG_WAIT,
+    super::single_dump::DEBUG1_PILEUP,
     NEW_TRANSPORT_PER_REQUEST,
     BODY_NOT_CLOSED,
     BLOCKED_ON_CHANNEL,
@@ -243,6 +249,9 @@ pub fn run(inputs: &Inputs) -> Vec<Finding> {
     out.extend(timers(&hs));
     out.extend(allocation_site(&hs, inputs.heap_limit.or(inputs.limit)));
     out.extend(goroutine_stacks(&gs, &hs));
+    if let [one] = inputs.goroutines[..] {
+        out.extend(super::single_dump::run(one));
+    }
     let order = |f: &Finding| RULES.iter().position(|r| r.id == f.rule).unwrap_or(usize::MAX);
     out.sort_rows_by(|a, b| a.severity.cmp(&b.severity).then_with(|| order(a).cmp(&order(b))));
     out
@@ -674,7 +683,9 @@ fn body_not_closed(gs: &[GoroutineSnapshot]) -> Option<Finding> {
 fn blocked(gs: &[GoroutineSnapshot], rule: Rule, class: WaitClass, single_min: i64) -> Option<Finding> {
     let last = gs.last()?;
     let in_state = |g: &Group| g.states.iter().any(|(s, _)| waitreason::classify(s) == class);
-    let candidate = |g: &Group| in_state(g) && first_user_frame(&g.frames).is_some();
+    // A test binary's main goroutine waits for its tests by design.
+    let harness = |g: &Group| g.frames.iter().any(|f| f == "testing.(*M).Run" || f == "testing.RunTests");
+    let candidate = |g: &Group| in_state(g) && first_user_frame(&g.frames).is_some() && !harness(g);
     let first = if gs.len() >= 2 { Some(&gs[0]) } else { None };
     let interval = first.and_then(|f| minutes(f.p, last.p));
     let mut hits: Vec<(&Group, String)> = Vec::new();

@@ -15,3 +15,4 @@ pub mod flame;
 pub mod goroutine_diff;
 pub mod goroutines;
 pub mod sandwich;
+pub mod single_dump;
