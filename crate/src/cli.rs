@@ -6,6 +6,7 @@ use crate::decode::Limits;
 use crate::load::{self, BaseOptions, Input};
 use crate::report::{Options, Report, ReportKind};
 use crate::session::Session;
+use crate::transform::demangle::Symbolize;
 use crate::transform::{BaseMode, Granularity};
 use {
     crate::report::callgrind, crate::report::comments, crate::report::dot, crate::report::peek, crate::report::raw,
@@ -64,6 +65,8 @@ pub struct Command {
     pub add_comment: String,
     /// `table`: "" (pprof's text), or `csv` / `markdown` for the top table.
     pub table: String,
+    /// Lines pprof prints on stderr about the command line itself.
+    pub warnings: Vec<String>,
 }
 
 fn parse_bool(name: &str, v: Option<&str>) -> Result<bool, String> {
@@ -131,6 +134,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         limits: Limits::default(),
         add_comment: String::new(),
         table: String::new(),
+        warnings: Vec::new(),
     };
     let mut flags = BaseFlags::default();
     let mut only_files = false;
@@ -175,8 +179,6 @@ impl Command {
                     o.mean |= name == "mean_delay";
                 }
             }
-            // profdrop never symbolizes (there is no binary); accepted for pprof command lines.
-            "symbolize" => {}
             "mean" => o.mean = parse_bool(name, v)?,
             "nodecount" => o.nodecount = Some(parse_num(name, v)?),
             "nodefraction" => o.nodefraction = parse_num(name, v)?,
@@ -233,6 +235,12 @@ impl Command {
                 self.bases.push(text());
             }
             "normalize" => self.base.normalize = parse_bool(name, v)?,
+            // There is no binary to symbolize against: what remains is demangling.
+            "symbolize" => {
+                let (s, warnings) = Symbolize::parse(&text());
+                self.base.symbolize = s;
+                self.warnings.extend(warnings);
+            }
             "max_inflated" => self.limits.max_inflated_bytes = parse_num(name, v)?,
             "max_samples" => self.limits.max_samples = parse_num(name, v)?,
             "max_stack_depth" => self.limits.max_stack_depth = parse_num(name, v)?,
@@ -313,7 +321,7 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
         ReportKind::Tree => tree::render_text(&mut rpt),
         ReportKind::Peek => match peek::render_text(&mut rpt) {
             Ok(s) => s,
-            Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&rpt, Some(&e.0)), code: 1 },
+            Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&c, &rpt, Some(&e.0)), code: 1 },
         },
         ReportKind::Traces => traces::render_text(&rpt),
         ReportKind::Tags => tags::render_text(&rpt),
@@ -326,7 +334,7 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
             Err(e) => return fail(1, e.0),
         },
     };
-    Outcome { stdout, stderr: stderr(&rpt, None), code: 0 }
+    Outcome { stdout, stderr: stderr(&c, &rpt, None), code: 0 }
 }
 
 /// `top --table=csv|markdown`: the top table as the page exports it (the
@@ -377,8 +385,8 @@ fn load_with_provenance(
 }
 
 /// What pprof writes to stderr: its notes while preparing the report, then an error.
-fn stderr(rpt: &Report, error: Option<&str>) -> String {
-    let mut s: String = rpt.notes.iter().map(|n| format!("{n}\n")).collect();
+fn stderr(c: &Command, rpt: &Report, error: Option<&str>) -> String {
+    let mut s: String = c.warnings.iter().chain(&rpt.notes).map(|n| format!("{n}\n")).collect();
     if let Some(e) = error {
         s += &format!("profdrop: {e}\n");
     }

@@ -253,9 +253,8 @@ impl Session {
                 .collect::<Result<Vec<_>>>()?;
             return load::combine_with_provenance(v, Vec::new(), Default::default()).map_err(err);
         }
-        // One source: what load::combine_decoded does for it, without first copying the profile.
         if let [id] = ids {
-            return crate::transform::prune::remove_uninteresting(self.profile(*id)?).map_err(err);
+            return load::combine_one(self.profile(*id)?, Default::default()).map_err(err);
         }
         let v = ids.iter().map(|&id| self.profile(id).cloned()).collect::<Result<Vec<_>>>()?;
         load::combine_decoded(v, Vec::new(), Default::default()).map_err(err)
