@@ -37,7 +37,9 @@ fn reports_match_pprof_on_other_producers_profiles() {
         let out = profdrop::cli::run(&profdrop_args(&c, &dir));
         n += 1;
         let verdict = if code != "0" {
-            (out.code != 0).then_some(()).ok_or_else(|| format!("pprof failed, profdrop printed {} bytes", out.stdout.len()))
+            (out.code != 0)
+                .then_some(())
+                .ok_or_else(|| format!("pprof failed, profdrop printed {} bytes", out.stdout.len()))
         } else if out.code != 0 {
             Err(format!("exit {}: {}", out.code, out.stderr))
         } else if out.stdout != want {

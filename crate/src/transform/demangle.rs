@@ -266,7 +266,10 @@ mod tests {
             "__tsan::TraceSwitchPart(__tsan::ThreadState*)"
         );
         assert_eq!(d("_ZNSt6vectorIiSaIiEE9push_backERKi", Simplified), "std::vector::push_back");
-        assert_eq!(d("_ZNSt6vectorIiSaIiEE9push_backERKi", Templates), "std::vector<int, std::allocator<int> >::push_back");
+        assert_eq!(
+            d("_ZNSt6vectorIiSaIiEE9push_backERKi", Templates),
+            "std::vector<int, std::allocator<int> >::push_back"
+        );
         assert_eq!(d("_ZN3foo3barEv.isra.0", Full), "foo::bar()");
         assert_eq!(d("_ZN3foo3barEv.isra.0", NoOptions), "foo::bar() [clone .isra.0]");
         assert_eq!(d("_ZN3std2rt10lang_start17h0123456789abcdefE", Simplified), "std::rt::lang_start");
