@@ -12,6 +12,8 @@ self.profdropPanic = (message) => { panicMessage = String(message); };
 const wasm = initSync({ module: wasmBytes });
 const session = new Session();
 let stopped = null;
+/** A call that answers nothing (the test-only stalled load). */
+const NO_REPLY = Symbol('no reply');
 
 // Calls that are more than one engine method: a load with its stages, the
 // warm-up, the memory figure. Every other message names a Session method
@@ -19,8 +21,11 @@ let stopped = null;
 const special = {
   // The file is read here, in chunks, straight into wasm memory: no copy of
   // it is ever held by the page.
-  load(id, name, blob) {
+  load(id, name, blob, testHooks) {
     self.postMessage({ id, stage: 'reading' });
+    // Test-only (engine.js passes it only when a test asked): a load that never
+    // answers, so the decode deadline's path runs the same on any machine.
+    if (testHooks && testHooks.stall) return NO_REPLY;
     const pending = session.begin_load_sized(name, blob.size);
     const reader = new FileReaderSync();
     const chunk = 4 << 20;
@@ -89,6 +94,7 @@ self.onmessage = (e) => {
   }
   try {
     const result = dispatch(id, method, args);
+    if (result === NO_REPLY) return;
     self.postMessage({ id, result }, transferables(result));
   } catch (err) {
     const message = String(err && err.message ? err.message : err);
