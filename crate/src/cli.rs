@@ -29,6 +29,8 @@ Options (pprof's names):
   --table=csv|markdown  (top only: the table as the page exports it; with one
                          --diff_base or --base, the diff table with both sides)
   --drop_negative  --compact_labels  --trim=false
+  --symbolize=demangle=full|templates|none | --symbolize=none  (names: pprof's
+                         demangling; the default is its simplified form)
   --tags_of_total (tags as pprof since 2023 prints them: percentages of the total)
 Limits:
   --max_inflated=BYTES (default 2 GiB)   --max_samples=N   --max_stack_depth=N
