@@ -173,14 +173,17 @@ fn cpp(sys: &str, mode: Demangler) -> Option<String> {
     let name = if mode == Demangler::NoOptions { sys } else { sys.split('.').next().unwrap_or(sys) };
     let sym = cpp_demangle::Symbol::new(name.as_bytes()).ok()?;
     let mut o = cpp_demangle::DemangleOptions::new();
-    if mode.no_params() {
+    // Special names (thunks, vtables, typeinfo, guard variables, transaction
+    // clones) keep their parameters in pprof's demangler.
+    let special = name.starts_with("_ZT") || name.starts_with("_ZG");
+    if mode.no_params() && !special {
         o = o.no_params().no_return_type();
     }
     let mut s = sym.demangle_with_options(&o).ok()?;
     if mode.no_templates() {
         s = without_template_args(&s);
     }
-    if mode.no_params() {
+    if mode.no_params() && !special {
         // Without parameters pprof prints no ref-qualifier either, nor the
         // space that separated a template operator from its arguments.
         let t = s.trim_end_matches(' ');
