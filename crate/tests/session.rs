@@ -521,5 +521,5 @@ fn names_are_demangled_and_searches_match_the_system_names_too() {
     let f = s.flame_search(&[id], &o, "^_ZN6__tsan8SlotLock").unwrap();
     let row = names.iter().position(|n| *n == "__tsan::SlotLock").unwrap();
     assert_eq!(f.pct, t.cum_pct.get(row));
-    assert!(f.frames.0.iter().any(|&x| x == 1));
+    assert!(f.frames.0.contains(&1));
 }

@@ -81,9 +81,10 @@ pub fn apply(p: &mut Profile, s: Symbolize) {
     for i in 0..p.functions.len() {
         let f = &p.functions[i];
         let (name, sys) = (p.str(f.name), p.str(f.system_name));
-        // Forced, the names are made again from the system names; otherwise
-        // a name that differs from its system name was demangled already.
-        if !name.is_empty() && name != sys && !(s.force && !sys.is_empty()) {
+        // A name that differs from its system name was demangled already,
+        // unless forced: then names are made again from system names.
+        let remade = s.force && !sys.is_empty();
+        if !name.is_empty() && name != sys && !remade {
             continue;
         }
         let new = function_name(sys, s.mode);
