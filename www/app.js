@@ -30,16 +30,18 @@ import * as merge from './merge.js';
  *   searchPattern: () => string,
  *   searchStatus: (msg: string | Node) => void,
  *   rendered: () => void,
+ *   pending: (p: Promise<any>) => Promise<any>,
  *   entries: () => import('./files.js').Entry[],
  * }} ViewContext
- * `entries` are the loaded files (the page's, or an embedded view's own).
+ * `entries` are the loaded files (the page's, or an embedded view's own); `pending`
+ * marks an action whose state change is still on its way (the page is not settled before it lands).
  */
 
 const $ = (id) => document.getElementById(id);
 const list = $('files');
 const viewEl = $('view');
 const host = new ViewHost(VIEWS, () => {
-  timings.settled = performance.now();
+  settle();
   for (const e of files.entries) if (e.stage === 'aggregating') e.stage = null;
   renderFiles();
 });
@@ -50,6 +52,22 @@ viewEl.append(host.error, host.body);
  * when the state last changed, and when the page last settled (rendered or showed an error).
  */
 const timings = { start: 0, rendered: 0, action: 0, firstRendered: 0, settled: 0, warm: 0 };
+
+// The page has settled when the latest refresh asked for is done and no action
+// is still on its way to the state: a render of an older state never counts.
+let requested = 0;
+let running = 0;
+let actions = 0;
+function settle() {
+  if (running === requested && actions === 0) timings.settled = performance.now();
+}
+/** Marks an action whose state change follows once `p` resolves (opening a comparison asks the engine first). */
+function pending(p) {
+  actions++;
+  const done = () => { actions--; settle(); };
+  p.then(done, done);
+  return p;
+}
 const emptyHint = [...$('empty-hint').childNodes];
 let searchPattern = '';
 let detailsKey = '';
@@ -63,9 +81,10 @@ const ctx = viewContext({
   header: (hd) => controls.unmatched(hd.unmatched, state.get()),
   searchPattern: () => searchPattern,
   searchStatus: (msg) => fill($('search-status'), msg),
+  pending,
   rendered: () => {
     timings.rendered = performance.now();
-    timings.settled = timings.rendered;
+    settle();
     if (!timings.firstRendered) timings.firstRendered = timings.rendered;
     let changed = false;
     for (const e of files.entries) if (e.stage === 'aggregating') { e.stage = null; changed = true; }
@@ -120,9 +139,22 @@ async function renderDetails(act) {
 }
 
 let refreshing = Promise.resolve();
-function refresh() {
-  refreshing = refreshing.then(refreshNow, refreshNow);
+/** Runs `step` after the renders and searches asked for before it; the page settles when the last is done. */
+function queue(step) {
+  const n = ++requested;
+  const run = async () => {
+    running = n;
+    try {
+      await step();
+    } finally {
+      settle();
+    }
+  };
+  refreshing = refreshing.then(run, run);
   return refreshing;
+}
+function refresh() {
+  return queue(refreshNow);
 }
 
 async function refreshNow() {
@@ -223,7 +255,7 @@ let searchTimer = 0;
 const runSearch = () => {
   clearTimeout(searchTimer);
   searchPattern = searchInput.value;
-  host.search(searchPattern);
+  queue(() => host.search(searchPattern));
 };
 searchInput.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(runSearch, 200); });
 searchInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') runSearch(); });

@@ -40,6 +40,8 @@ export function init() {
   for (const x of state.GRANULARITIES) g.append(h('option', { value: x }, x));
   $('nodefraction').addEventListener('change', (e) => {
     const v = e.target.value.trim();
+    // The field also fires 'change' when it loses focus: the same value again is no new step.
+    if (v === state.get().nodefraction) return;
     if (v === '' || state.validFraction(v)) state.update({ nodefraction: v }, { push: true });
   });
   g.addEventListener('change', (e) => {

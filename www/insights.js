@@ -67,7 +67,7 @@ async function renderOffer(ctx, all, ids, key) {
     return h('button', {
       type: 'button', class: 'offer', 'data-kind': g.kind,
       title: `oldest as the base, ordered by ${g.ordered_by}${g.note ? ` (${g.note})` : ''}`,
-      onclick: () => compare.open(ctx, b, t),
+      onclick: () => ctx.pending(compare.open(ctx, b, t)),
     }, `${g.kind}: ${b.name} → ${t.name}${n > 2 ? ` (${n} snapshots, growth)` : ''}`);
   }));
 }

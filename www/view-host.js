@@ -26,7 +26,8 @@ export const VIEWS = { top, flame, tree, peek, graph, tags, compare, goroutines 
  * @param {{state: () => import('./state.js').State, update: (patch: object, opts?: {push?: boolean}) => void,
  *   entries: () => import('./files.js').Entry[], menu?: (x: number, y: number, name: string) => void,
  *   header?: (h: import('./engine.js').Header) => void, searchPattern?: () => string,
- *   searchStatus?: (msg: string | Node) => void, rendered?: () => void, extra?: () => object}} o
+ *   searchStatus?: (msg: string | Node) => void, rendered?: () => void, pending?: (p: Promise<any>) => Promise<any>,
+ *   extra?: () => object}} o
  * @returns {import('./app.js').ViewContext}
  */
 export function viewContext(o) {
@@ -49,6 +50,7 @@ export function viewContext(o) {
     searchPattern: o.searchPattern || (() => ''),
     searchStatus: o.searchStatus || noop,
     rendered: o.rendered || noop,
+    pending: o.pending || ((p) => p),
   };
 }
 
@@ -117,7 +119,8 @@ export class ViewHost {
     fill(this.body);
   }
 
-  search(pattern) {
-    if (this.current) this.current.inst.search(pattern);
+  /** Searches the shown view; resolves when its matches are shown. */
+  async search(pattern) {
+    if (this.current) await this.current.inst.search(pattern);
   }
 }

@@ -352,6 +352,28 @@ test('a profile compared with a copy of itself: every delta is 0, no stack is ne
   expect(incidents).toEqual([]);
 });
 
+test('a click on a sub-view tab whose press and release straddle a render is not lost', async ({ page, incidents }) => {
+  await page.goto('/index.html');
+  const bytes = readFileSync(goFixture('heap_t1.pb.gz'));
+  await openComparison(page, [{ name: 'heap_t1.pb.gz', bytes }, { name: 'heap_t1-copy.pb.gz', bytes }], 'heap');
+  await expect(page.locator('.compare-tabs [data-sub=table]')).toHaveAttribute('aria-selected', 'true');
+  const box = await page.locator('.compare-tabs [data-sub=stacks]').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  // Between press and release the comparison renders again (another nodefraction).
+  await settled(page, () => page.evaluate(() => {
+    const input = document.getElementById('nodefraction');
+    input.value = '0.5';
+    input.dispatchEvent(new Event('change'));
+  }));
+  // The release completes the click on the same button: the stacks sub-view opens.
+  await page.mouse.up();
+  await expect(page.locator('.compare-tabs [data-sub=stacks]')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.stack-list.new h3')).toHaveText('New: only in the target (0)');
+  expect(await page.evaluate(() => window.profdrop.state())).toMatchObject({ nodefraction: '0.5', params: { compare: 'stacks' } });
+  expect(incidents).toEqual([]);
+});
+
 test('new and gone stacks are listed with their frames; other binaries are warned about', async ({ page, incidents }) => {
   const a = encodeProfile({
     sampleTypes: [['inuse_space', 'bytes']], mappingFile: '/srv/app-v1', timeNanos: 1_700_000_000_000_000_000,

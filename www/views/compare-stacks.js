@@ -31,10 +31,10 @@ export function create(cctx) {
       const q = cctx.query();
       const k = JSON.stringify([cctx.pair(), q.options]);
       if (k !== key) {
-        key = k;
         const gen = ++generation;
         const r = await engine.compareStacks(cctx.pair(), q.options, LIMIT);
         if (gen !== generation) return;
+        key = k;
         data = r;
         fill(body,
           list('New: only in the target', r.new, 'new'),

@@ -206,10 +206,11 @@ export function create(cctx) {
       const options = { ...q.options, cum: measure() === 'cum' };
       const k = JSON.stringify([cctx.pair(), options]);
       if (k === key) { head(); draw(); cctx.rendered(); return; }
-      key = k;
       const gen = ++generation;
       const result = await engine.compareTop(cctx.pair(), options);
       if (gen !== generation) return;
+      // The key names what is drawn: set once the rows are in, never for an abandoned render.
+      key = k;
       data = result;
       cctx.header(data);
       labels.textContent = data.labels.join('\n');

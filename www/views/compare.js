@@ -61,10 +61,11 @@ export function openPatch(s, base, target, mode) {
  * @param {import('../app.js').ViewContext} ctx
  */
 export async function open(ctx, baseEntry, targetEntry) {
-  const s = ctx.state();
-  const sampleType = targetEntry.summary.sample_types.some((t) => t[0] === s.sampleType) ? s.sampleType : '';
+  const before = ctx.state();
+  const sampleType = targetEntry.summary.sample_types.some((t) => t[0] === before.sampleType) ? before.sampleType : '';
   const d = await engine.compareDefaultMode(targetEntry.summary.id, sampleType ? { sample_index: sampleType } : {});
-  ctx.update({ ...openPatch(s, baseEntry.name, targetEntry.name, d.mode), sampleType }, { push: true });
+  // The patch is built on the state as it is now: a click made while the engine answered stays.
+  ctx.update({ ...openPatch(ctx.state(), baseEntry.name, targetEntry.name, d.mode), sampleType }, { push: true });
 }
 
 /** A differential flame graph's colour: red for growth, blue for shrink, stronger for a larger relative change. */
@@ -156,42 +157,65 @@ export function create(ctx) {
     return { ...inst, el: wrap, flame: inst };
   }
 
-  function renderPickers(s, base, target) {
+  // The pickers and the swap button, made once (a render refills the lists): the
+  // mode they keep is the one shown when they are used.
+  const baseSel = h('select', { 'aria-label': 'Base profile', class: 'compare-base' });
+  const targetSel = h('select', { 'aria-label': 'Target profile', class: 'compare-target' });
+  const pick = (b, t) => ctx.update(openPatch(ctx.state(), b, t, modeOf(ctx.state().params) || 'diff_base'), { push: true });
+  baseSel.addEventListener('change', () => pick(baseSel.value, targetSel.value));
+  targetSel.addEventListener('change', () => pick(baseSel.value, targetSel.value));
+  const swap = h('button', {
+    type: 'button', class: 'compare-swap', title: 'Swap base and target', 'aria-label': 'Swap base and target',
+    onclick: () => pick(targetSel.value, baseSel.value),
+  }, '⇄');
+  const pickerParts = [h('label', {}, 'base ', baseSel), swap, h('label', {}, 'target ', targetSel)];
+
+  function renderPickers(base, target) {
     const all = loaded();
     const option = (e, selected) => h('option', { value: e.name, selected },
       `${e.name} — ${e.summary.kind}${e.summary.time_text ? `, ${e.summary.time_text}` : e.summary.file_time_text ? `, file ${e.summary.file_time_text}` : ''}`);
-    const baseSel = h('select', { 'aria-label': 'Base profile', class: 'compare-base' },
+    fill(baseSel,
       base ? null : h('option', { value: '', selected: true, disabled: true }, 'choose a base…'),
       all.map((e) => option(e, base && e.name === base.name)));
-    const targetSel = h('select', { 'aria-label': 'Target profile', class: 'compare-target' }, all.map((e) => option(e, target && e.name === target.name)));
+    fill(targetSel, all.map((e) => option(e, target && e.name === target.name)));
     baseSel.value = base ? base.name : '';
     if (target) targetSel.value = target.name;
-    const mode = modeOf(s.params) || 'diff_base';
-    baseSel.addEventListener('change', () => ctx.update(openPatch(ctx.state(), baseSel.value, targetSel.value, mode), { push: true }));
-    targetSel.addEventListener('change', () => ctx.update(openPatch(ctx.state(), baseSel.value, targetSel.value, mode), { push: true }));
-    const swap = h('button', {
-      type: 'button', class: 'compare-swap', title: 'Swap base and target', 'aria-label': 'Swap base and target',
-      onclick: () => ctx.update(openPatch(ctx.state(), targetSel.value, baseSel.value, mode), { push: true }),
-    }, '⇄');
-    fill(pickers, h('label', {}, 'base ', baseSel), swap, h('label', {}, 'target ', targetSel));
+    if (pickers.firstChild !== pickerParts[0]) pickers.replaceChildren(...pickerParts);
   }
 
+  // The mode radios, made once like the sub-view tabs (a render only updates them).
+  const modeInputs = new Map(MODES.map(([id]) => [id, h('input', {
+    type: 'radio', name: 'compare-mode', value: id,
+    onchange: () => {
+      const s = ctx.state();
+      ctx.update(openPatch(s, baseOf(s.params), s.files[0], id), { push: true });
+    },
+  })]));
+  const modeNotes = new Map(MODES.map(([id]) => [id, document.createTextNode('')]));
+  const modeLabels = [h('legend', {}, 'mode'),
+    MODES.map(([id, label, help]) => h('label', { title: help }, modeInputs.get(id), ` ${label}`, modeNotes.get(id)))].flat();
   function renderModes(mode, defaultMode) {
-    fill(modes, h('legend', {}, 'mode'), MODES.map(([id, label, help]) => h('label', { title: help },
-      h('input', {
-        type: 'radio', name: 'compare-mode', value: id, checked: id === mode,
-        onchange: () => {
-          const s = ctx.state();
-          ctx.update(openPatch(s, baseOf(s.params), s.files[0], id), { push: true });
-        },
-      }), ` ${label}${id === defaultMode ? ' (default)' : ''}`)));
+    if (modes.firstChild !== modeLabels[0]) modes.replaceChildren(...modeLabels);
+    for (const [id, input] of modeInputs) {
+      input.checked = id === mode;
+      modeNotes.get(id).data = id === defaultMode ? ' (default)' : '';
+    }
   }
 
+  // One button per sub-view for the view's life: a render only updates them, so a
+  // click whose press and release straddle a render still lands on its button.
+  const tabButtons = new Map(SUBVIEWS.map(([id, label]) => [id, h('button', {
+    type: 'button', role: 'tab', 'data-sub': id,
+    onclick: () => ctx.update({ params: { ...ctx.state().params, compare: id } }, { push: true }),
+  }, label)]));
   function renderTabs(active, available) {
-    fill(subtabs, SUBVIEWS.filter(([id]) => available.includes(id)).map(([id, label]) => h('button', {
-      type: 'button', role: 'tab', 'data-sub': id, 'aria-selected': String(id === active), tabindex: id === active ? '0' : '-1',
-      onclick: () => ctx.update({ params: { ...ctx.state().params, compare: id } }, { push: true }),
-    }, label)));
+    const shown = SUBVIEWS.filter(([id]) => available.includes(id)).map(([id]) => tabButtons.get(id));
+    if (shown.length !== subtabs.children.length || shown.some((b, i) => subtabs.children[i] !== b)) subtabs.replaceChildren(...shown);
+    for (const b of shown) {
+      const on = b.dataset.sub === active;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+    }
   }
   subtabs.addEventListener('keydown', (e) => {
     const tabs = [...subtabs.querySelectorAll('[role=tab]')];
@@ -229,7 +253,8 @@ export function create(ctx) {
       const target = loaded().find((e) => s.files.includes(e.name));
       let base = byName(baseOf(s.params));
       const groups = await engine.compareGroups(all.map((e) => e.summary.id));
-      if (gen !== generation) return;
+      // A state changed meanwhile has a render of its own queued: this one would draw the old state over it.
+      if (gen !== generation || ctx.state() !== s) return;
       group = target ? groups.find((g) => g.ids.includes(target.summary.id)) || null : null;
       if (!base) {
         const g = group || groups[0];
@@ -238,7 +263,7 @@ export function create(ctx) {
           await open(ctx, byId(g.ids[0]), byId(g.ids[g.ids.length - 1]));
           return;
         }
-        renderPickers(s, null, target);
+        renderPickers(null, target);
         fill(modes);
         fill(explain); fill(times); fill(totals); fill(warnings);
         showMessage(all.length < 2
@@ -247,7 +272,7 @@ export function create(ctx) {
         ctx.rendered();
         return;
       }
-      renderPickers(s, base, target);
+      renderPickers(base, target);
       const mode = modeOf(s.params);
       pair = { base: base.summary.id, target: target.summary.id, mode };
       const q = ctx.query();
@@ -255,7 +280,7 @@ export function create(ctx) {
       try {
         hd = await engine.compareTop(pair, q.options);
       } catch (err) {
-        if (gen !== generation) return;
+        if (gen !== generation || ctx.state() !== s) return;
         header = null;
         renderModes(mode, '');
         fill(explain); fill(times); fill(totals); fill(warnings);
@@ -263,7 +288,7 @@ export function create(ctx) {
         ctx.rendered();
         return;
       }
-      if (gen !== generation) return;
+      if (gen !== generation || ctx.state() !== s) return;
       header = hd;
       // A mode that was the default follows the default when the sample type changes.
       if (lastSample !== null && lastSample !== hd.sample_type && mode === lastDefault && hd.default_mode !== mode) {
@@ -297,7 +322,7 @@ export function create(ctx) {
       const inst = subview(want);
       await inst.render();
     },
-    search(pattern) { if (sub && sub.inst.search) sub.inst.search(pattern); },
+    search(pattern) { return sub && sub.inst.search ? sub.inst.search(pattern) : undefined; },
     /** Test hooks: the header data and the shown sub-view. */
     data: () => header,
     sub: () => sub && sub.inst,
