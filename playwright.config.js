@@ -7,7 +7,10 @@ const port = Number(process.env.PROFDROP_TEST_PORT || 8091);
 
 export default defineConfig({
   testDir: 'tests/browser',
-  timeout: 60_000,
+  // Waits are bounds, never verdicts on speed: CI is a loaded 2-core machine,
+  // where a first load behind the engine's warm-up can take several seconds.
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   workers: 2,
   reporter: [['list'], ['./tests/browser/summary-reporter.js']],
   use: {

@@ -1,6 +1,7 @@
-// A test build of the engine's Worker, for tests/browser/engine-stopped.spec.js
-// only: the crate with the `test-trap` feature (a file named
-// profdrop-test-trap.txt makes the load panic), in the dev profile, through
+// A test build of the engine's Worker, for tests/browser/isolation.spec.js
+// and responsive.spec.js only: the crate with the `test-trap` feature
+// (crate/src/session/testhooks.rs: files and a focus value that crash,
+// exhaust or stall the engine on purpose), in the dev profile, through
 // wasm-bindgen, bundled from www/worker.js exactly as scripts/build.mjs
 // bundles it. Written to target/test-engine/worker.js; never part of dist/.
 // Incremental: cargo and esbuild are quick when nothing changed, and

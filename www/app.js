@@ -13,10 +13,12 @@ import * as details from './details.js';
 import { examples } from './examples.js';
 import { hashInputs } from './inline-data.js';
 import { h, fill } from './dom.js';
-import { VIEWS, ViewHost, viewContext } from './view-host.js';
+import { VIEWS, ViewHost, viewContext, busyNotice } from './view-host.js';
 import * as insights from './insights.js';
 import * as share from './share.js';
 import * as merge from './merge.js';
+import * as layout from './layout.js';
+import * as keys from './keys.js';
 
 /**
  * What a view gets from the page.
@@ -44,8 +46,10 @@ const host = new ViewHost(VIEWS, () => {
   settle();
   for (const e of files.entries) if (e.stage === 'aggregating') e.stage = null;
   renderFiles();
-});
-viewEl.append(host.error, host.body);
+}, () => refresh());
+// A query past the deadline (engine.onBusy): the engine cannot be interrupted, so the reader may restart it.
+const busyBox = h('div', { class: 'busy-notice', role: 'status', hidden: true });
+viewEl.append(busyBox, host.error, host.body);
 
 /**
  * Figures the benchmark and tests read: when loading started, when a view last finished rendering,
@@ -75,7 +79,11 @@ let detailsKey = '';
 /** @type {ViewContext} */
 const ctx = viewContext({
   state: state.get,
-  update: (patch, opts) => state.update(patch, opts),
+  update: (patch, opts) => {
+    state.update(patch, opts);
+    // A step the user took (a compare button, a finding's stack link): its result comes into sight.
+    if (opts && opts.push) layout.reveal();
+  },
   entries: () => files.entries.filter((e) => e.summary),
   menu: (x, y, name) => menu.open(x, y, name),
   header: (hd) => controls.unmatched(hd.unmatched, state.get()),
@@ -95,6 +103,8 @@ const ctx = viewContext({
 function renderFiles() {
   files.render(list, state.get().files, { show, remove, retry: (e, deadline) => open([{ name: e.name, blob: e.blob, deadline }]) });
   $('empty-hint').hidden = files.entries.length > 0;
+  document.body.classList.toggle('no-files', files.entries.length === 0);
+  document.body.classList.toggle('files-loaded', files.entries.some((e) => e.summary));
   merge.render();
   share.refresh();
 }
@@ -105,7 +115,7 @@ function renderTabs(active) {
     for (const [id, v] of Object.entries(VIEWS)) {
       tabs.append(h('button', {
         type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': 'view', 'data-view': id,
-        onclick: () => state.update({ view: id }, { push: true }),
+        onclick: () => { state.update({ view: id }, { push: true }); layout.reveal({ focus: false }); },
       }, v.title));
     }
     tabs.addEventListener('keydown', (e) => {
@@ -153,7 +163,9 @@ function queue(step) {
   refreshing = refreshing.then(run, run);
   return refreshing;
 }
+/** Draws the state; a newer call drops the view queries the previous one still waits for. */
 function refresh() {
+  engine.supersede(ctx.channel);
   return queue(refreshNow);
 }
 
@@ -168,6 +180,7 @@ async function refreshNow() {
   if (!has) {
     const missing = s.files.filter((n) => !files.entries.some((e) => e.name === n));
     $('empty-hint').hidden = false;
+    document.title = 'profdrop';
     if (missing.length) {
       fill($('empty-hint'), `This link shows ${missing.join(', ')}: drop ${missing.length > 1 ? 'those files' : 'that file'} here to restore the view.`);
     } else {
@@ -177,8 +190,10 @@ async function refreshNow() {
   }
   controls.render(s, act[0].summary);
   renderTabs(s.view);
+  // The browser's tab says what it shows (several profdrop tabs stay apart).
+  document.title = `${s.files.join(' + ')} · ${VIEWS[s.view] ? VIEWS[s.view].title : s.view} — profdrop`;
   renderDetails(act);
-  if (!engine.stopped && host.use(s.view, ctx)) fill($('search-status'));
+  if (host.use(s.view, ctx)) fill($('search-status'));
   await host.render();
 }
 
@@ -189,6 +204,7 @@ function validSampleType(s, entry) {
 function show(entry) {
   const s = state.get();
   state.update({ files: [entry.name], sampleType: validSampleType(s, entry) }, { push: true });
+  layout.reveal();
 }
 
 async function remove(entry) {
@@ -210,6 +226,11 @@ async function open(inputs) {
   timings.start = performance.now();
   timings.firstRendered = 0;
   const loaded = await files.add(inputs, renderFiles);
+  // A file that failed says so where the user is looking, not only in the list.
+  for (const e of files.entries) {
+    if (e.error && inputs.some((x) => x.name === e.name)) layout.notice(`load:${e.name}`, `${e.name}: ${e.error}`);
+    else if (loaded.includes(e)) layout.dismiss(`load:${e.name}`);
+  }
   const s = state.get();
   const present = s.files.filter((n) => files.active([n]).length);
   let next = s.files;
@@ -219,8 +240,11 @@ async function open(inputs) {
     next = [last.name];
   }
   for (const e of files.active(next)) if (loaded.includes(e)) files.setStage(e, 'aggregating');
+  // Back from the first loaded state asks before it leaves the page (state.js).
+  if (!s.embed) state.guard(() => (files.entries.some((e) => e.summary) ? layout.confirmLeave(files.entries.filter((e) => e.summary).length) : null));
   if (next === s.files) refresh();
   else state.update({ files: next, sampleType: validSampleType(s, files.active(next)[0]) });
+  layout.reveal({ focus: false });
 }
 
 // Loading: the dialog, drop anywhere, the bundled example.
@@ -229,8 +253,11 @@ $('file-input').addEventListener('change', (e) => {
   e.target.value = '';
   open(picked);
 });
-$('open-label').addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('file-input').click(); }
+$('open-label').addEventListener('click', () => $('file-input').click());
+// The skip link moves the focus; following its #main would replace the state in the address.
+document.querySelector('.skip-link').addEventListener('click', (e) => {
+  e.preventDefault();
+  ($('view').hidden ? $('main') : $('view')).focus();
 });
 const overlay = $('drop-overlay');
 let dragDepth = 0;
@@ -269,6 +296,22 @@ document.addEventListener('keydown', (e) => {
   searchInput.select();
 });
 
+// A restart (a crash, a deadline, memory returned): files.js loads the files
+// again. Then the view is drawn again, unless a view's own query crashed the
+// engine: that one says so and waits for the reader (drawing it again would
+// crash again).
+files.onRecoveryChange(() => renderFiles());
+engine.onBusy((b) => busyNotice(busyBox, b));
+engine.onRestart((ev) => {
+  detailsKey = '';
+  files.recovered().then(() => {
+    renderFiles();
+    if (ev.method === 'load' || !ev.crash) refresh();
+    else if (host.crashedEpoch !== ev.epoch) host.crashed(ev.crash, ev.what);
+  });
+});
+layout.init();
+keys.init({ views: Object.keys(VIEWS) });
 $('details').addEventListener('toggle', () => renderDetails(files.active(state.get().files)));
 controls.init();
 menu.init();
@@ -286,4 +329,4 @@ refresh();
 open([...inline.inputs, ...reportFile.savedFiles()]);
 
 // Hooks for tests and benchmarks (read-only views of what the page shows).
-window.profdrop = { state: state.get, view: () => host.current && host.current.inst, timings, query: ctx.query, stageLog: files.stageLog, memory: engine.memory, findings: insights.shown, lastSave: share.lastSave };
+window.profdrop = { state: state.get, view: () => host.current && host.current.inst, timings, query: ctx.query, stageLog: files.stageLog, sentLog: engine.sentLog, memory: engine.memory, findings: insights.shown, lastSave: share.lastSave };

@@ -1,9 +1,10 @@
-// Controls above the views: the sample type (every type in the file), the
+// Controls: the sample type (every type in the file, beside the tabs), the
 // granularity, the focus/ignore/hide/show/show_from/prune_from/tagfocus/tagignore fields, the
 // applied filters as removable chips, and what matched nothing.
 import * as state from './state.js';
 import { unmatchedLines } from './view-host.js';
 import { h, fill } from './dom.js';
+import * as layout from './layout.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,6 +35,7 @@ export function init() {
       input.value = '';
     }
     if (added.length) apply(added);
+    layout.reveal({ focus: false });
   });
   $('sample-type').addEventListener('change', (e) => state.update({ sampleType: e.target.value }, { push: true }));
   const g = $('granularity');
@@ -82,9 +84,16 @@ export function render(s, summary) {
         onclick: () => state.update({ transforms: s.transforms.filter((x) => x !== t) }, { push: true }),
       }, '×'));
   }));
+  showApplied();
+}
+
+/** The line of applied filters above the view shows only when it says something. */
+function showApplied() {
+  $('applied').hidden = !$('chips').childElementCount && !$('messages').childElementCount;
 }
 
 /** Says which filters matched nothing (the engine lists them by option name or as a sentence). */
 export function unmatched(list, s) {
   fill($('messages'), unmatchedLines(list, s).map((l) => h('span', { class: 'unmatched' }, l)));
+  showApplied();
 }

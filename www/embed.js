@@ -22,7 +22,7 @@ import * as engine from './engine.js';
 import { FILTERS, GRANULARITIES, validFraction } from './state.js';
 import { h, fill } from './dom.js';
 import { decodeBase64 } from './inline-data.js';
-import { VIEWS, ViewHost, viewContext, unmatchedLines } from './view-host.js';
+import { VIEWS, ViewHost, viewContext, unmatchedLines, busyNotice } from './view-host.js';
 import * as compare from './views/compare.js';
 import * as findings from './views/findings.js';
 
@@ -43,8 +43,13 @@ function styleSheet() {
   return sheet;
 }
 
-/** Profiles fetched by URL, shared by the elements of the page (one engine holds them). */
+/** Files fetched by URL ({blob, modified}), kept for the page's life: an engine restart loads them again without a request. */
+const fetched = new Map();
+/** Profiles loaded by URL in the current engine, shared by the elements of the page (one engine holds them). */
 const byUrl = new Map();
+// A restart empties the engine: its profiles are loaded again, each by the
+// elements that show it (see ProfdropView.restarted).
+engine.onRestart(() => byUrl.clear());
 
 const named = (name, err) => {
   const msg = err && err.message ? err.message : String(err);
@@ -55,12 +60,18 @@ async function loadBlob(name, blob) {
   try {
     return await engine.load(name, blob);
   } catch (err) {
-    throw named(name, err);
+    // A crash or a restart keeps its kind: the element says what crashed, or loads again.
+    if (err instanceof engine.EngineCrash) err.file = name;
+    if (err instanceof engine.EngineCrash || err instanceof engine.EngineRestarted) throw err;
+    const e = named(name, err);
+    // A failed load whose memory was returned by a restart: this element caused that restart.
+    if (err.memoryReturned) e.restartEpoch = engine.currentEpoch();
+    throw e;
   }
 }
 
-/** Fetches a same-origin profile (the only request profdrop makes) and loads it. */
-async function fetchProfile(url, name) {
+/** Fetches a same-origin profile (the only request profdrop makes), once per page. */
+async function fetchFile(url, name) {
   let res;
   try {
     res = await fetch(url.href, { mode: 'same-origin', credentials: 'same-origin' });
@@ -68,11 +79,34 @@ async function fetchProfile(url, name) {
     throw new Error(`${name}: fetching ${url.pathname}: ${err.message}`);
   }
   if (!res.ok) throw new Error(`${name}: fetching ${url.pathname}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
-  const summary = await loadBlob(name, await res.blob());
+  return { blob: await res.blob(), modified: Date.parse(res.headers.get('last-modified') || '') };
+}
+
+/** Loads a fetched file into the engine. */
+async function loadFetched(url, name) {
+  if (!fetched.has(url.href)) {
+    const p = fetchFile(url, name);
+    fetched.set(url.href, p);
+    p.catch(() => fetched.delete(url.href));
+  }
+  const { blob, modified } = await fetched.get(url.href);
+  const summary = await loadBlob(name, blob);
   // Text dumps carry no time: the file's date stands in for it in comparisons.
-  const modified = Date.parse(res.headers.get('last-modified') || '');
   if (Number.isFinite(modified)) Object.assign(summary, await engine.setFileTime(summary.id, modified) || {});
   return summary;
+}
+
+/**
+ * The file name of a src URL, for messages and the caption: its last path
+ * segment, %-decoded when that is valid (a stray % is shown as written).
+ */
+function fileName(url) {
+  const last = url.pathname.split('/').pop() || url.pathname;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
 }
 
 /** Loads one source: {url} (same origin only) or {script} (inline base64). Resolves to an entry {name, summary}. */
@@ -87,17 +121,17 @@ async function loadSource(source, fallbackName) {
   try {
     url = new URL(source.url, document.baseURI);
   } catch {
-    throw new Error(`${source.url}: not a URL`);
+    throw new Error(`src="${source.url}": not a URL`);
   }
-  const name = decodeURIComponent(url.pathname.split('/').pop() || url.pathname);
+  const name = fileName(url);
   if (url.origin !== location.origin || !/^https?:$/.test(url.protocol)) {
     throw new Error(`${source.url}: refused: profdrop reads profiles only from this page's own origin (${location.origin}), and this one is on ${url.origin}`);
   }
   url.hash = '';
   if (!byUrl.has(url.href)) {
-    const p = fetchProfile(url, name);
+    const p = loadFetched(url, name);
     byUrl.set(url.href, p);
-    p.catch(() => byUrl.delete(url.href));
+    p.catch(() => { if (byUrl.get(url.href) === p) byUrl.delete(url.href); });
   }
   return { name, summary: await byUrl.get(url.href) };
 }
@@ -111,14 +145,19 @@ class ProfdropView extends HTMLElement {
     root.adoptedStyleSheets = [styleSheet()];
     this.caption = h('div', { class: 'embed-caption' });
     this.messages = h('p', { class: 'embed-messages', role: 'status' });
-    this.host = new ViewHost(HOSTED, () => this.settle('error'));
-    this.box = h('div', { class: 'embed-box', part: 'box' }, this.caption, this.host.error, this.messages, this.host.body);
+    this.busy = h('div', { class: 'busy-notice', role: 'status', hidden: true });
+    this.host = new ViewHost(HOSTED, () => this.settle('error'), () => this.load());
+    this.box = h('div', { class: 'embed-box', part: 'box' }, this.caption, this.busy, this.host.error, this.messages, this.host.body);
     root.append(this.box);
     /** @type {{name: string, summary: import('./engine.js').Summary}[]} */
     this.entries = [];
     this.st = null;
     this.nodecount = 0;
     this.generation = 0;
+    /** The engine epoch in which this element's own load crashed the engine (0: never). */
+    this.crashedAt = 0;
+    this.unlisten = null;
+    this.unlistenBusy = null;
     this.queued = false;
     this.refreshing = Promise.resolve();
     /** When loading started and when the view last finished rendering (performance.now()). */
@@ -133,13 +172,36 @@ class ProfdropView extends HTMLElement {
     });
   }
 
-  connectedCallback() { this.schedule(); }
+  connectedCallback() {
+    if (!this.unlisten) this.unlisten = engine.onRestart((ev) => this.restarted(ev));
+    if (!this.unlistenBusy) this.unlistenBusy = engine.onBusy((b) => busyNotice(this.busy, b));
+    this.schedule();
+  }
 
   attributeChangedCallback() { if (this.isConnected) this.schedule(); }
 
   disconnectedCallback() {
     this.generation++;
     this.host.clear();
+    if (this.unlisten) this.unlisten();
+    if (this.unlistenBusy) this.unlistenBusy();
+    this.unlisten = null;
+    this.unlistenBusy = null;
+  }
+
+  /**
+   * The shared engine was restarted: this element's profiles are gone with
+   * it. Each element loads its own again (its files were kept), except the
+   * one whose load or view crashed it, which says so and offers to try again.
+   * Decided after the calls cut off by the restart have settled, so the
+   * element that caused it knows by then.
+   */
+  restarted(ev) {
+    this.entries = [];
+    setTimeout(() => {
+      if (!this.isConnected || this.crashedAt === ev.epoch || this.host.crashedEpoch === ev.epoch) return;
+      this.load();
+    });
   }
 
   /** Test hook: the shown view. */
@@ -213,8 +275,16 @@ class ProfdropView extends HTMLElement {
         ? `${names[src.length]} → ${names[0]}` : names.join(' + ')), ' · ', h('span', { class: 'embed-view' }, HOSTED[view].title));
     } catch (err) {
       if (gen !== this.generation) return;
+      // Cut off by a restart another element caused: `restarted` loads again.
+      if (err instanceof engine.EngineRestarted) return;
       fill(this.caption);
-      this.host.fail(err);
+      if (err instanceof engine.EngineCrash) {
+        this.crashedAt = err.epoch;
+        this.host.crashed(err, err.file || 'this profile');
+      } else {
+        if (err.restartEpoch) this.crashedAt = err.restartEpoch;
+        this.host.fail(err);
+      }
       return;
     }
     this.refresh();
@@ -254,6 +324,8 @@ class ProfdropView extends HTMLElement {
   }
 
   refresh() {
+    // A newer refresh drops this element's view queries still waiting.
+    engine.supersede(this.ctx.channel);
     const run = () => this.refreshNow();
     this.refreshing = this.refreshing.then(run, run);
     return this.refreshing;

@@ -1,6 +1,9 @@
 // The only module that talks to the wasm engine. It runs the engine in a
 // Worker (made from a Blob, so the hosted folder and the single offline file
-// behave the same) and turns calls into promises. Numbers arrive formatted
+// behave the same) and turns calls into promises, sent one at a time (a
+// newer view query can replace a waiting one). A crash, a deadline or memory
+// to return restarts the Worker; whoever loaded files loads them again
+// (`onRestart`). Numbers arrive formatted
 // with pprof's units; nothing here or in the views formats units itself.
 import workerSource from 'profdrop:worker-source';
 
@@ -13,12 +16,15 @@ import workerSource from 'profdrop:worker-source';
  * @typedef {{sample_index?: string, granularity?: string, cum?: boolean, nodefraction?: number, focus?: string, ignore?: string,
  *   hide?: string, show?: string, show_from?: string, prune_from?: string}} Options
  */
-/** @typedef {{ids: number[], kinds?: string[], options: Options}} Query  kinds: the profiles' kinds (heap, goroutine, …), for views that need one kind */
 /**
- * @typedef {{id: number, name: string, kind: string, format: string, sample_types: [string, string][],
+ * @typedef {{ids: number[], kinds?: string[], options: Options, channel?: string}} Query  kinds: the profiles' kinds (heap,
+ * goroutine, …), for views that need one kind; channel: the view context's, whose waiting queries a newer refresh drops (`supersede`)
+ */
+/**
+ * @typedef {{id: number, name: string, kind: string, kind_text: string, format: string, sample_types: [string, string][],
  *   default_sample_index: number, samples: number, time_nanos: number, time_text: string,
  *   duration_nanos: number, duration_text: string, size: number, size_text: string, warnings: string[],
- *   file_time_nanos?: number, file_time_text?: string}} Summary  file_time_*: the file's date, for a profile without a time
+ *   file_time_nanos?: number, file_time_text?: string}} Summary  file_time_*: the file's date, for a profile without a time; kind_text: the kind as shown
  */
 /**
  * What every view result carries: the report total (sum of |values|), its sample type, and the
@@ -49,8 +55,8 @@ import workerSource from 'profdrop:worker-source';
 /**
  * @typedef {{name: string, weight: number, weight_text: string, pct: string, inline: boolean}} PeekEdge
  * @typedef {{name: string, flat: number, cum: number, flat_text: string, flat_pct: string, cum_text: string,
- *   cum_pct: string, callers: PeekEdge[], callees: PeekEdge[]}} PeekEntry
- * @typedef {Header & {entries: PeekEntry[]}} PeekView
+ *   cum_pct: string, callers: PeekEdge[], callees: PeekEdge[], more_callers: number, more_callees: number}} PeekEntry
+ * @typedef {Header & {entries: PeekEntry[], more: number}} PeekView  more_*: left out by the engine's caps
  */
 /**
  * The details panel (crate/src/view/details.rs `Details`).
@@ -66,13 +72,103 @@ import workerSource from 'profdrop:worker-source';
 
 let worker = null;
 let nextId = 1;
+/** Calls sent to the Worker and not yet answered, in the order sent (the first is the one running). */
 const pending = new Map();
-/** Set once the engine has stopped (a wasm trap); every later call rejects with it. */
-export let stopped = null;
+/** Bumped at every restart: a Summary's id names a profile only in the engine of its epoch. */
+let epoch = 0;
+const restartListeners = new Set();
+/** Methods sent to the Worker, in order (read by tests: a superseded query is never sent). */
+export const sentLog = [];
+
+/** The engine's epoch (see `onRestart`). */
+export function currentEpoch() {
+  return epoch;
+}
+
+/**
+ * @typedef {{epoch: number, reason: string, method: string, what: string, crash: EngineCrash | null}} RestartEvent
+ * `method` and `what` (a file's name for a load) name the call that caused the restart ('' for a deadline);
+ * `crash` is set when it crashed.
+ */
+/**
+ * Calls `fn(event)` synchronously whenever the engine is restarted (a crash,
+ * a deadline, memory returned): every profile it held is gone, and whoever
+ * loaded one loads it again (files.js for the page, each <profdrop-view> for
+ * itself). Returns the unsubscribe function.
+ * @param {(event: RestartEvent) => void} fn
+ */
+export function onRestart(fn) {
+  restartListeners.add(fn);
+  return () => restartListeners.delete(fn);
+}
+
+/**
+ * The engine crashed (a wasm trap: a panic, an allocation that failed) while
+ * running this call; it has been restarted empty. `kind` is 'memory' or
+ * 'internal'; `detail` the panic's message without its source position.
+ */
+export class EngineCrash extends Error {
+  constructor(kind, detail, crashEpoch) {
+    super(kind === 'memory' ? 'the engine ran out of memory' : `the engine failed (${detail})`);
+    this.kind = kind;
+    this.detail = detail;
+    this.epoch = crashEpoch;
+  }
+
+  /** The sentence for the person: what crashed on what. */
+  describe(what) {
+    return this.kind === 'memory'
+      ? `the engine ran out of memory on ${what}`
+      : `the engine failed on ${what} (${this.detail})`;
+  }
+}
+
+/** A call that was waiting or running when the engine was restarted for another reason; load or ask again. */
+export class EngineRestarted extends Error {}
+
+/** A view query dropped because a newer one on the same channel replaced it (see `latest`). */
+export class Superseded extends Error {
+  constructor() { super('superseded by a newer query'); }
+}
+
+/**
+ * A trap as a person reads it: the panic's message without "panicked at
+ * FILE:LINE:COL:" (std's source paths mean nothing to a reader). A capacity
+ * overflow or a failed allocation is the engine running out of memory; so is
+ * a trap with no panic at `unreachable`, which is how Rust's wasm aborts when
+ * an allocation fails. `trap` is the RuntimeError's own message.
+ */
+export function crashOf(panic, trap = '') {
+  // (the engine's panic hook may already have made it a sentence: session::panic_sentence)
+  const text = String(panic || '').replace(/^panicked at [^\n]*?:\d+:\d+:\s*/, '').replace(/^an internal error in the engine:\s*/, '')
+    .replace(/\/rustc\/[0-9a-f]+\/\S*/g, '').trim();
+  const memory = text ? /capacity overflow|memory allocation of \d+ bytes failed|out of memory/i.test(text) : /unreachable|out of memory/i.test(trap);
+  if (memory) return { kind: 'memory', detail: 'out of memory' };
+  return { kind: 'internal', detail: (text || String(trap)).split('\n')[0].slice(0, 200) };
+}
+
+/** Ends the Worker, bumps the epoch, rejects what was sent or queued (`culprit`: the call that caused it gets `error`). */
+function restartWith(reason, culprit, error) {
+  if (worker) worker.terminate();
+  worker = null;
+  clearTimeout(busyTimer);
+  epoch++;
+  const waiting = [...pending.values(), ...queue.splice(0)];
+  pending.clear();
+  running = null;
+  const cause = waiting.find((c) => c.id === culprit);
+  for (const c of waiting) c.reject(c.id === culprit && error ? error : new EngineRestarted(reason));
+  const event = { epoch, reason, method: cause ? cause.method : '', what: cause ? cause.what : '', crash: error };
+  for (const fn of [...restartListeners]) fn(event);
+  setBusy(null);
+}
+
+/** Memory a failed call may leave grown before the engine is restarted to return it. */
+const RETURN_MEMORY_BYTES = 128 << 20;
 
 function start() {
   const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-  worker = new Worker(url);
+  worker = new Worker(url, { name: 'profdrop-engine' });
   URL.revokeObjectURL(url);
   worker.onmessage = (e) => {
     const { id, stage, result, error } = e.data;
@@ -82,34 +178,128 @@ function start() {
       if (p.onStage) p.onStage(stage);
       return;
     }
-    pending.delete(id);
-    if (e.data.stopped) stopped = error;
-    if (error !== undefined) p.reject(new Error(error));
-    else p.resolve(result);
+    if (e.data.crashed) {
+      const { kind, detail } = crashOf(e.data.panic, error);
+      restartWith(`the engine was restarted after it crashed on ${p.what}`, id, new EngineCrash(kind, detail, epoch + 1));
+      return;
+    }
+    finished(p);
+    if (error === undefined) {
+      p.resolve(result);
+      return;
+    }
+    const err = new Error(error);
+    // wasm memory never shrinks: a failed load that grew it a lot gets a fresh engine.
+    if (e.data.grew >= RETURN_MEMORY_BYTES) {
+      err.memoryReturned = true;
+      p.reject(err);
+      restartWith(`the engine was restarted to return the memory ${p.what} took`, id, null);
+      return;
+    }
+    p.reject(err);
   };
+  // The Worker itself died (not a trap the Worker caught): the call it was running is the culprit.
   worker.onerror = (e) => {
-    stopped = `the engine stopped: ${e.message || 'worker error'}; reload the page`;
-    for (const p of pending.values()) p.reject(new Error(stopped));
-    pending.clear();
+    e.preventDefault();
+    const { kind, detail } = crashOf('', e.message);
+    restartWith('the engine was restarted after its Worker stopped', running ? running.id : -1, new EngineCrash(kind, detail, epoch + 1));
   };
 }
 
-function call(method, args, { transfer = [], onStage } = {}) {
-  if (!worker) start();
+// Calls wait here and go to the Worker one at a time, so that a newer view
+// query can take the place of an older one that has not started (`supersede`).
+/** @type {{id: number, method: string, args: any[], transfer: Transferable[], resolve: Function, reject: Function,
+ *   onStage?: Function, what: string, channel: string, dropped?: boolean}[]} */
+const queue = [];
+/** The call the Worker is running (also in `pending`). */
+let running = null;
+
+function call(method, args, { transfer = [], onStage, what = method, channel = '' } = {}) {
   return new Promise((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, { resolve, reject, onStage });
-    worker.postMessage({ id, method, args }, transfer);
+    queue.push({ id: nextId++, method, args, transfer, resolve, reject, onStage, what, channel });
+    pump();
   });
 }
 
+function pump() {
+  if (running || !queue.length) return;
+  if (!worker) start();
+  const c = queue.shift();
+  running = c;
+  pending.set(c.id, c);
+  sentLog.push(c.method);
+  worker.postMessage({ id: c.id, method: c.method, args: c.args }, c.transfer);
+  // A load has its own deadline (loadWithin); any other call past the query deadline is reported.
+  if (c.method !== 'load' && c.method !== 'warmup') busyTimer = setTimeout(() => setBusy(c), queryDeadlineSeconds() * 1000);
+}
+
+function finished(c) {
+  pending.delete(c.id);
+  if (running === c) running = null;
+  clearTimeout(busyTimer);
+  setBusy(null);
+  pump();
+}
+
 /**
- * Warms the engine up on a small profile (see worker.js); loads queued
- * behind it wait for it.
+ * Drops every view query of `channel` (a view context's own: see
+ * view-host.js) that is waiting, and the result of the one running: the
+ * reader asked for something newer. They reject with Superseded.
  */
-export function warmup(bytes, rounds = 40) {
-  const copy = bytes.slice().buffer;
-  return call('warmup', [copy, rounds], { transfer: [copy] });
+export function supersede(channel) {
+  for (let i = queue.length - 1; i >= 0; i--) {
+    if (queue[i].channel === channel) queue.splice(i, 1)[0].reject(new Superseded());
+  }
+  if (running && running.channel === channel && !running.dropped) {
+    running.dropped = true;
+    running.reject(new Superseded());
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The query deadline: a query still running after it is reported (the engine
+// cannot be interrupted; the page offers to restart it).
+// ---------------------------------------------------------------------------
+
+/** Seconds a query may run before the page says the engine is busy: ?query_deadline=SECONDS, else 10. */
+export function queryDeadlineSeconds() {
+  const v = Number(new URLSearchParams(location.search).get('query_deadline'));
+  return Number.isFinite(v) && v > 0 ? v : 10;
+}
+
+let busyTimer = 0;
+/** @type {{method: string, what: string, seconds: number} | null} */
+let busy = null;
+const busyListeners = new Set();
+
+function setBusy(c) {
+  const next = c ? { method: c.method, what: c.what, seconds: queryDeadlineSeconds() } : null;
+  if (!busy && !next) return;
+  busy = next;
+  for (const fn of [...busyListeners]) fn(busy);
+}
+
+/**
+ * Calls `fn(busy)` when a query has run past the deadline (`{method, what,
+ * seconds}`) and `fn(null)` when it ends (or the engine is restarted).
+ * Returns the unsubscribe function.
+ */
+export function onBusy(fn) {
+  busyListeners.add(fn);
+  return () => busyListeners.delete(fn);
+}
+
+/**
+ * Warms the engine up on a small profile (see worker.js), one round per
+ * call: a file or a query asked for meanwhile goes first, and ends the
+ * warm-up (a reader's file never waits behind the remaining rounds).
+ */
+export async function warmup(bytes, rounds = 40) {
+  for (let i = 0; i < rounds; i++) {
+    if (i > 0 && queue.length) return;
+    const copy = bytes.slice().buffer;
+    await call('warmup', [copy, 1], { transfer: [copy] });
+  }
 }
 
 /** The engine's wasm memory size in bytes (for the benchmark). */
@@ -130,7 +320,7 @@ export function str(col, i) {
  * @returns {Promise<Summary>}
  */
 export function load(name, blob, onStage) {
-  return call('load', [name, blob], { onStage });
+  return call('load', [name, blob], { onStage, what: name });
 }
 
 /** Forgets a loaded profile. @returns {Promise<void>} */
@@ -144,6 +334,8 @@ export function details(id) {
 }
 
 const ids = (q) => Uint32Array.from(q.ids);
+/** A view query's call options: its context's channel. */
+const viewCall = (q) => ({ channel: q.channel || '' });
 
 /**
  * Calls the Session method `method` (crate/src/wasm.rs) with a query's ids and options and
@@ -153,37 +345,37 @@ const ids = (q) => Uint32Array.from(q.ids);
  * @returns {Promise<any>}
  */
 export function query(method, q, ...args) {
-  return call(method, [ids(q), q.options, ...args]);
+  return call(method, [ids(q), q.options, ...args], viewCall(q));
 }
 
 /** @returns {Promise<TopView>} */
 export function top(q) {
-  return call('top', [ids(q), q.options]);
+  return call('top', [ids(q), q.options], viewCall(q));
 }
 
 /** Which top rows match a regular expression. @returns {Promise<Uint8Array>} */
 export function topMatch(q, pattern) {
-  return call('top_match', [ids(q), q.options, pattern]);
+  return call('top_match', [ids(q), q.options, pattern], viewCall(q));
 }
 
 /** @returns {Promise<FlameView>} */
 export function flame(q, zoom, minFraction) {
-  return call('flame', [ids(q), q.options, zoom, minFraction]);
+  return call('flame', [ids(q), q.options, zoom, minFraction], viewCall(q));
 }
 
 /** @returns {Promise<FlameSearch>} */
 export function flameSearch(q, pattern) {
-  return call('flame_search', [ids(q), q.options, pattern]);
+  return call('flame_search', [ids(q), q.options, pattern], viewCall(q));
 }
 
 /** @returns {Promise<TreeChildren>} */
 export function treeChildren(q, inverted, node, limit, pattern) {
-  return call('tree_children', [ids(q), q.options, inverted, node, limit, pattern]);
+  return call('tree_children', [ids(q), q.options, inverted, node, limit, pattern], viewCall(q));
 }
 
 /** @returns {Promise<PeekView>} */
 export function peek(q, pattern) {
-  return call('peek', [ids(q), q.options, pattern]);
+  return call('peek', [ids(q), q.options, pattern], viewCall(q));
 }
 
 /**
@@ -211,32 +403,30 @@ export function topText(q) {
  *   flat_text: StrCol, flat_pct: StrCol, cum_text: StrCol, cum_pct: StrCol}} DotView
  */
 /**
- * pprof's -tags: per label key its values heaviest first, weights as pprof prints them, shares of the key's total.
- * @typedef {{key: string, numeric: boolean, total: number, total_text: string, name: StrCol, weight: Float64Array,
+ * pprof's -tags: per label key its values heaviest first, weights as pprof prints them, shares of the key's total;
+ * `more`: the values left out by the cap (the lightest).
+ * @typedef {{key: string, numeric: boolean, total: number, total_text: string, more: number, name: StrCol, weight: Float64Array,
  *   weight_text: StrCol, pct: StrCol}} TagKey
  * @typedef {Header & {keys: TagKey[]}} TagsView
  */
 
 /** @returns {Promise<DotView>} `options` may carry nodecount, nodefraction, edgefraction. */
 export function dot(q) {
-  return call('dot', [ids(q), q.options]);
+  return call('dot', [ids(q), q.options], viewCall(q));
 }
 
-/** @returns {Promise<TagsView>} */
-export function tags(q) {
-  return call('tags', [ids(q), q.options]);
+/** At most `maxValues` values per key. @returns {Promise<TagsView>} */
+export function tags(q, maxValues) {
+  return call('tags', [ids(q), q.options, maxValues], viewCall(q));
 }
 
 /**
  * Ends the engine Worker at once (what it held is gone) and rejects every
- * call in flight with `reason`; the next call starts a fresh, empty engine.
+ * call in flight with an EngineRestarted(`reason`); the next call starts a
+ * fresh, empty engine, and `onRestart` listeners load their files again.
  */
 export function restart(reason) {
-  if (worker) worker.terminate();
-  worker = null;
-  const waiting = [...pending.values()];
-  pending.clear();
-  for (const p of waiting) p.reject(new Error(reason));
+  restartWith(reason, -1, null);
 }
 
 /**
@@ -283,7 +473,7 @@ export function loadWithin(name, blob, onStage, seconds) {
         onStage(s);
       }
     };
-    call('load', args, { onStage: stage }).then(
+    call('load', args, { onStage: stage, what: name }).then(
       (v) => { clearTimeout(timer); if (!over) resolve(v); },
       (e) => { clearTimeout(timer); if (!over) reject(e); },
     );
@@ -315,7 +505,8 @@ export function loadWithin(name, blob, onStage, seconds) {
  */
 /**
  * Loaded profiles of one kind that can be compared, oldest first; `ordered_by`: time | the files' dates | load order.
- * @typedef {{kind: string, ids: Uint32Array, time_text: string[], from_file: Uint8Array, ordered_by: string, note?: string}} CompareGroup
+ * @typedef {{kind: string, ids: Uint32Array, time_text: string[], from_file: Uint8Array, ordered_by: string,
+ *   binaries: string[], note?: string}} CompareGroup  binaries: each member's main binary (build id, else file; "" unknown)
  */
 /** @typedef {{mode: string, reason: string, kind: string}} DefaultMode */
 /** @typedef {{base: string, target: string, delta: string, change: string}} CompareDescription */
@@ -352,7 +543,8 @@ export function loadWithin(name, blob, onStage, seconds) {
  * @typedef {{source_format: string, tracebacks: boolean, similarity: string, total: number, group_count: number,
  *   groups: GoroutineGroup[], background: BackgroundRow|null, background_rules: BackgroundRule[],
  *   by_creator: CreatorRow[], notes: string[], share_text: string[], creator_share_text: string[],
- *   background_share_text?: string, row_count: number, similarity_text: string, rules_text: string[]}} GoroutinesView
+ *   background_share_text?: string, row_count: number, creator_count: number, similarity_text: string,
+ *   rules_text: string[]}} GoroutinesView  row_count, creator_count: groups and creation sites before the cut
  */
 /**
  * The goroutine diff (crate/src/view/goroutine_diff.rs): by goroutine id for two debug=2 dumps.
@@ -422,7 +614,7 @@ export function growth(ids, options, limit, maxRows) {
 
 /** The Goroutines view of the merge of `q.ids`. @returns {Promise<GoroutinesView>} */
 export function goroutines(q, similarity, foldBackground, maxGroups) {
-  return call('goroutines', [ids(q), similarity, foldBackground, maxGroups]);
+  return call('goroutines', [ids(q), similarity, foldBackground, maxGroups], viewCall(q));
 }
 
 /** Leak findings over the goroutine and heap profiles among `ids` (every loaded one when omitted). @returns {Promise<Findings>} */

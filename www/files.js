@@ -1,16 +1,20 @@
 // The loaded files: reading, the engine's load stages, the list with each
 // file's kind, sample types, time, duration, size, progress, error and a
-// remove button. One file's error never disturbs the others: a file whose
-// decoding outlasts the per-file deadline (60 s, or ?decode_deadline=SECONDS
-// in the page's address) gets the engine restarted, and the other files are
-// loaded again from the page's own File/Blob handles, so they stay loaded.
+// remove button. One file's error never disturbs the others: whenever the
+// engine is restarted (a file or a view crashed it: a panic, memory run out;
+// a file's decoding outlasted the per-file deadline, 60 s or
+// ?decode_deadline=SECONDS in the page's address; a failed load left its
+// memory grown), every loaded file is loaded again into the new engine from
+// the page's own File/Blob handles, so they stay loaded; the file that caused
+// it says so.
 import * as engine from './engine.js';
 import { h, fill } from './dom.js';
 
 /**
  * @typedef {{key: number, name: string, size: number, stage: string | null, summary: import('./engine.js').Summary | null,
- *   error: string | null, blob: Blob, deadline: number}} Entry
- * `deadline` is set (in seconds) on a file whose decoding hit the deadline.
+ *   error: string | null, blob: Blob, deadline: number, reload: boolean}} Entry
+ * `deadline` is set (in seconds) on a file whose decoding hit the deadline; `reload` on a loaded file whose
+ * engine was restarted, until it is loaded into the new one.
  */
 
 /** The per-file decode deadline in seconds: ?decode_deadline=SECONDS in the page's address, else 60. */
@@ -40,7 +44,7 @@ export function active(names) {
  */
 export async function add(inputs, onChange) {
   const added = inputs.map((f) => {
-    const e = { key: nextKey++, name: f.name, size: f.blob.size, stage: 'reading', summary: null, error: null, blob: f.blob, deadline: 0 };
+    const e = { key: nextKey++, name: f.name, size: f.blob.size, stage: 'reading', summary: null, error: null, blob: f.blob, deadline: 0, reload: false };
     // A file of the same name replaces the old one (names identify files in the URL).
     const old = entries.findIndex((x) => x.name === f.name);
     if (old >= 0) {
@@ -55,15 +59,28 @@ export async function add(inputs, onChange) {
   for (const [i, f] of inputs.entries()) {
     const e = added[i];
     const seconds = f.deadline || deadlineSeconds();
-    try {
-      e.summary = await engine.loadWithin(f.name, f.blob, (stage) => { setStage(e, stage); onChange(); }, seconds);
-    } catch (err) {
-      e.error = err.message;
-      if (err instanceof engine.DeadlineError) {
-        e.deadline = seconds;
+    for (let attempt = 0; attempt < 3 && !e.summary && entries.includes(e); attempt++) {
+      try {
+        e.error = null;
+        e.summary = await engine.loadWithin(f.name, f.blob, (stage) => { setStage(e, stage); onChange(); }, seconds);
+      } catch (err) {
+        e.error = err.message;
         e.stage = null;
-        await reloadOthers(e, onChange);
-        e.error = `${err.message}; the other files were loaded again. To allow more time, retry below or open the page with ?decode_deadline=SECONDS.`;
+        // Waiting behind another call that restarted the engine: load it into the new one.
+        if (err instanceof engine.EngineRestarted) continue;
+        const others = entries.some((x) => x !== e && (x.summary || x.reload)) ? '; the other files were loaded again' : '';
+        if (err instanceof engine.DeadlineError) {
+          e.deadline = seconds;
+          await recovery;
+          e.error = `${err.message}${others}. To allow more time, retry below or open the page with ?decode_deadline=SECONDS.`;
+        } else if (err instanceof engine.EngineCrash) {
+          await recovery;
+          e.error = `${err.describe(f.name)}${others}`;
+        } else if (err.memoryReturned) {
+          await recovery;
+          e.error = `${err.message} (the engine was restarted to return the memory this file took${others})`;
+        }
+        break;
       }
     }
     e.stage = null;
@@ -72,20 +89,49 @@ export async function add(inputs, onChange) {
   return added.filter((e) => e.summary);
 }
 
-/** After a restart: every other loaded file into the new engine (new ids), from its File/Blob. */
-async function reloadOthers(except, onChange) {
+/** The reload after the last restart (resolves at once when there was none). */
+let recovery = Promise.resolve();
+/** Who hears that files changed during a reload (the page's list). */
+let recoveryChange = () => {};
+
+/** The page's list re-renders as a reload goes (app.js). */
+export function onRecoveryChange(fn) {
+  recoveryChange = fn;
+}
+
+/** A promise that settles when the files are loaded again after the last restart. */
+export function recovered() {
+  return recovery;
+}
+
+// A restart: every loaded file's id is gone with the old engine. Forget them
+// now (no view may ask with them), then load the files again, one at a time.
+engine.onRestart(({ epoch }) => {
   for (const x of entries) {
-    if (x === except || !x.summary) continue;
+    if (!x.summary && !x.reload) continue;
     x.summary = null;
+    x.reload = true;
     setStage(x, 'reading');
-    onChange();
+  }
+  recovery = reloadMarked(epoch);
+  recoveryChange();
+});
+
+/** Loads every entry marked `reload`; stops when the engine is restarted again (the next reload takes over). */
+async function reloadMarked(epoch) {
+  for (const x of entries) {
+    if (!x.reload) continue;
+    if (engine.currentEpoch() !== epoch) return;
     try {
-      x.summary = await engine.loadWithin(x.name, x.blob, (stage) => { setStage(x, stage); onChange(); }, deadlineSeconds());
+      x.summary = await engine.loadWithin(x.name, x.blob, (stage) => { setStage(x, stage); recoveryChange(); }, deadlineSeconds());
+      x.reload = false;
     } catch (err) {
-      x.error = err.message;
+      if (engine.currentEpoch() !== epoch) return;
+      x.reload = false;
+      x.error = err instanceof engine.EngineCrash ? err.describe(x.name) : err.message;
     }
     x.stage = null;
-    onChange();
+    recoveryChange();
   }
 }
 
@@ -117,7 +163,7 @@ export function render(list, names, on) {
     if (s) {
       // Node.append would print a null or false as text: keep only elements.
       li.append(...[
-        h('span', { class: 'kind' }, s.kind),
+        h('span', { class: 'kind' }, s.kind_text || s.kind),
         h('span', { class: 'format' }, s.format),
         h('span', { class: 'types', title: 'sample types' }, s.sample_types.map((t) => t[0]).join(', ')),
         s.time_text && h('span', { class: 'time', title: 'time' }, s.time_text),

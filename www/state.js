@@ -7,6 +7,8 @@
 //               (pprof's tag filters: key=regexp or a numeric range) and granularity
 //   view        top | flame | tree | peek | graph | tags
 //   selection   the selected function's name (peek shows it)
+//   zoom        the flame graph's zoomed call-tree node (the engine's id; "" = the root);
+//               a change of files, sample type, filters or nodefraction resets it
 //   sort        flat | cum (the top table's order), inverted (call tree)
 //   nodefraction  pprof's nodefraction ("" = its default, 0.005)
 //   params      parameters of the comparison and goroutine views, by URL key
@@ -28,12 +30,12 @@ export const PARAMS = ['diff_base', 'base', 'normalize', 'compare', 'similarity'
 /** @typedef {{op: string, value: string}} Transform */
 /**
  * @typedef {{files: string[], sampleType: string, transforms: Transform[], view: string, selection: string,
- *   sort: string, inverted: boolean, nodefraction: string, params: Record<string, string>, embed: boolean}} State
+ *   sort: string, inverted: boolean, nodefraction: string, params: Record<string, string>, embed: boolean, zoom: string}} State
  */
 
 /** @returns {State} */
 function initial() {
-  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '', params: {}, embed: false };
+  return { files: [], sampleType: '', transforms: [], view: 'top', selection: '', sort: 'flat', inverted: false, nodefraction: '', params: {}, embed: false, zoom: '' };
 }
 
 /** @type {State} */
@@ -57,6 +59,8 @@ export function subscribe(fn) {
  */
 export function update(patch, { push = false } = {}) {
   const next = { ...state, ...patch };
+  // A zoom names a node of one call tree: another query starts at the root.
+  if (!('zoom' in patch) && RESETS_ZOOM.some((k) => k in patch && JSON.stringify(patch[k]) !== JSON.stringify(state[k]))) next.zoom = '';
   const hash = toHash(next);
   state = next;
   if (location.hash.slice(1) !== hash) {
@@ -66,7 +70,44 @@ export function update(patch, { push = false } = {}) {
   for (const fn of listeners) fn(state, { history: false });
 }
 
-window.addEventListener('popstate', () => {
+const RESETS_ZOOM = ['files', 'sampleType', 'transforms', 'nodefraction'];
+
+// Leaving the page by Back loses the loaded files (they cannot be restored
+// from the address): a guard entry below the first loaded state lets the
+// page ask first (`guard`), instead of the browser leaving at once.
+const GUARD = 'profdrop-guard';
+let leaving = null;
+
+/**
+ * Puts the guard entry under the current one (once). `ask` is called when
+ * Back reaches it; it resolves to true to leave the page, false to stay.
+ * @param {() => Promise<boolean> | null} ask  null: nothing to lose, leave without asking
+ */
+export function guard(ask) {
+  leaving = ask;
+  if (history.state && history.state[GUARD]) return;
+  if (guarded) return;
+  guarded = true;
+  history.replaceState({ [GUARD]: true }, '', location.href);
+  history.pushState(null, '', location.href);
+}
+let guarded = false;
+
+window.addEventListener('popstate', async (e) => {
+  if (e.state && e.state[GUARD]) {
+    const ask = leaving && leaving();
+    if (ask) {
+      if (await ask) {
+        history.back();
+      } else {
+        // Stay: the state shown comes back on top of the guard.
+        history.pushState(null, '', `#${toHash(state)}`);
+      }
+      return;
+    }
+    history.back();
+    return;
+  }
   state = fromHash(location.hash);
   for (const fn of listeners) fn(state, { history: true });
 });
@@ -82,6 +123,7 @@ export function toHash(s) {
   if (s.sort !== 'flat') q.set('sort', s.sort);
   if (s.inverted) q.set('inverted', '1');
   if (s.nodefraction) q.set('nodefraction', s.nodefraction);
+  if (s.zoom) q.set('zoom', s.zoom);
   for (const k of PARAMS) if (s.params && s.params[k]) q.set(k, s.params[k]);
   if (s.embed) q.set('embed', '1');
   return q.toString();
@@ -101,6 +143,7 @@ export function fromHash(hash) {
     else if (k === 'sort' && (v === 'cum' || v === 'flat')) s.sort = v;
     else if (k === 'inverted') s.inverted = v === '1';
     else if (k === 'nodefraction' && validFraction(v)) s.nodefraction = v;
+    else if (k === 'zoom' && /^[1-9]\d*$/.test(v)) s.zoom = v;
     else if (PARAMS.includes(k) && v) s.params[k] = v;
     else if (k === 'embed') s.embed = v === '1';
   }

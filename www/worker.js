@@ -1,8 +1,9 @@
 // The engine's Worker: owns the wasm Session; messages in, results out.
 // A load reports its stages ({id, stage}) before its result, so the page can
 // show where a large file is. Typed arrays in results are transferred, not
-// copied. After a wasm trap (a panic) the session is gone: every later call
-// answers "the engine stopped" instead of pretending to work.
+// copied. After a wasm trap (a panic, a failed allocation) the session is
+// gone: the answer says so ({crashed, panic}) and engine.js ends this Worker
+// and starts a fresh one; any call that still arrives is refused.
 import { initSync, Session } from 'profdrop-wasm';
 import wasmBytes from 'profdrop-wasm-bytes';
 
@@ -89,9 +90,10 @@ function transferables(v, out = [], depth = 0) {
 self.onmessage = (e) => {
   const { id, method, args } = e.data;
   if (stopped) {
-    self.postMessage({ id, error: stopped, stopped: true });
+    self.postMessage({ id, error: stopped, crashed: true, panic: stopped });
     return;
   }
+  const before = wasm.memory.buffer.byteLength;
   try {
     const result = dispatch(id, method, args);
     if (result === NO_REPLY) return;
@@ -99,10 +101,11 @@ self.onmessage = (e) => {
   } catch (err) {
     const message = String(err && err.message ? err.message : err);
     if (err instanceof WebAssembly.RuntimeError) {
-      stopped = `the engine stopped (${panicMessage || message}): reload the page`;
-      self.postMessage({ id, error: stopped, stopped: true });
+      stopped = panicMessage || message;
+      self.postMessage({ id, error: message, crashed: true, panic: panicMessage });
     } else {
-      self.postMessage({ id, error: message });
+      // How much the failed call grew the memory (it never shrinks): engine.js may restart to return it.
+      self.postMessage({ id, error: message, grew: wasm.memory.buffer.byteLength - before });
     }
   }
 };

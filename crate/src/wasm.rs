@@ -165,8 +165,8 @@ impl Session {
         js(self.s.dot(ids, &options(o)?))
     }
 
-    pub fn tags(&mut self, ids: &[u32], o: JsValue) -> Js {
-        js(self.s.tags(ids, &options(o)?))
+    pub fn tags(&mut self, ids: &[u32], o: JsValue, max_values: u32) -> Js {
+        js(self.s.tags(ids, &options(o)?, max_values))
     }
 }
 

@@ -111,7 +111,7 @@ fn a_handle_that_names_nothing_is_an_error() {
         assert_eq!(s.peek(&[id], &o, "main").unwrap_err().0, want);
         assert_eq!(s.format(&[id], &o, &[1.0], &[0.0]).unwrap_err().0, want);
         assert_eq!(s.dot(&[id], &o).unwrap_err().0, want);
-        assert_eq!(s.tags(&[id], &o).unwrap_err().0, want);
+        assert_eq!(s.tags(&[id], &o, 10).unwrap_err().0, want);
         assert_eq!(s.compare_groups(&[ids[1], id]).unwrap_err().0, want);
         assert_eq!(s.compare_default_mode(id, &o).unwrap_err().0, want);
         assert_eq!(s.compare_top(id, ids[1], "", &o).unwrap_err().0, want);
@@ -231,9 +231,20 @@ fn peek_dot_and_tags_are_pprofs() {
     assert_eq!(d.dot, reference("cpu_t1.pb.gz.pprof_dot.txt"));
     assert_eq!(d.ids.0, (1..=d.ids.0.len() as u32).collect::<Vec<_>>());
     assert_eq!(d.name.len(), d.ids.0.len());
-    let t = s.tags(&ids, &o).unwrap();
+    let t = s.tags(&ids, &o, 1000).unwrap();
     let want = reference("cpu_t1.pb.gz.pprof_tags.txt");
     assert!(!t.keys.is_empty());
+    assert!(t.keys.iter().all(|k| k.more == 0));
+    // a cap keeps the heaviest values and counts the rest
+    let capped = s.tags(&ids, &o, 1).unwrap();
+    for (k, c) in t.keys.iter().zip(&capped.keys) {
+        assert_eq!(c.name.len(), k.name.len().min(1));
+        assert_eq!(c.more as usize, k.name.len() - c.name.len());
+        assert_eq!(c.total, k.total);
+        if !c.name.is_empty() {
+            assert_eq!(c.name.get(0), k.name.get(0));
+        }
+    }
     for k in &t.keys {
         assert!(want.contains(&format!(" {}:", k.key)), "{}", k.key);
         for i in 0..k.name.len() {
@@ -244,6 +255,8 @@ fn peek_dot_and_tags_are_pprofs() {
     assert!(!p.entries.is_empty());
     assert!(p.entries.iter().all(|e| e.name.contains("runtime.mallocgc")));
     assert!(p.entries[0].callers.iter().all(|c| !c.pct.is_empty()));
+    assert_eq!(p.more, 0);
+    assert!(p.entries.iter().all(|e| e.more_callers == 0 && e.more_callees == 0));
     assert_eq!(s.peek(&ids, &o, " ").unwrap_err().0, "peek: give a function name or regular expression");
 }
 
@@ -313,6 +326,11 @@ fn comparisons_are_pprofs_diff_with_both_sides() {
     assert_eq!(g[0].ordered_by, "time");
     let times: Vec<i64> = g[0].ids.0.iter().map(|&id| s.profile(id).unwrap().time_nanos).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    // Each member's main binary, so that the page never pairs two programs by default.
+    assert_eq!(g[0].binaries.len(), 3);
+    // (the three captures are of one program)
+    assert!(!g[0].binaries[0].is_empty());
+    assert!(g[0].binaries.windows(2).all(|w| w[0] == w[1]), "{:?}", g[0].binaries);
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn session_dot_is_pprofs_and_lists_the_drawn_nodes() {
 fn session_tags_are_pprofs() {
     let mut s = profdrop::wasm::Session::new();
     s.load("cpu_t1.pb.gz", CPU_T1).unwrap();
-    let t = s.tags(&[0], wasm_bindgen::JsValue::UNDEFINED).unwrap();
+    let t = s.tags(&[0], wasm_bindgen::JsValue::UNDEFINED, 1000).unwrap();
     let keys = js_sys::Array::from(&field(&t, "keys"));
     assert_eq!(keys.length(), 1);
     let k = keys.get(0);

@@ -91,3 +91,16 @@ test('the engine module the page ships is at most 460 KB gzipped', () => {
   console.log(`wasm: ${wasm.length} bytes, ${gz} gzipped`);
   expect(gz).toBeLessThanOrEqual(460_000);
 });
+
+test('the shipped engine has none of the test build\'s hooks (crash, exhaust, stall on purpose)', () => {
+  const wasm = readFileSync(join(root, 'target/wasm-pkg/profdrop_bg.wasm')).toString('latin1');
+  const page = readFileSync(join(root, 'dist/profdrop.html'), 'latin1');
+  const embed = readFileSync(join(root, 'dist/embed.js'), 'latin1');
+  // the test build's own words (its module holds them as data: scripts/build-test-engine.mjs), which a
+  // release module would hold too were the hooks in it; the page's and embed.js's own code is text
+  for (const marker of ['profdrop-test-oom', 'profdrop-test-grow', 'profdrop-test-hang', 'profdrop-test-panic', 'deliberate panic for tests']) {
+    expect(wasm.includes(marker), marker).toBe(false);
+    expect(page.includes(marker), marker).toBe(false);
+    expect(embed.includes(marker), marker).toBe(false);
+  }
+});

@@ -51,13 +51,17 @@ function diffRows(page, n = 20) {
   }), n);
 }
 
-/** Drops two files and opens their comparison from the offer above the views. */
-async function openComparison(page, files, kind) {
+/** Drops two files and opens their comparison from the offer above the views, on sub-view `sub` (goroutine dumps open on their own diff). */
+async function openComparison(page, files, kind, sub = 'table') {
   await drop(page, files);
   const offer = page.locator(`#compare-offer button.offer[data-kind="${kind}"]`);
   await expect(offer).toBeVisible();
   await settled(page, () => offer.click());
   await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
+  const tab = page.locator(`.compare-tabs [data-sub=${sub}]`);
+  await expect(tab).toBeVisible();
+  if (await tab.getAttribute('aria-selected') !== 'true') await settled(page, () => tab.click());
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
 }
 
 const fixture = (name, lastModified) => ({ name, bytes: readFileSync(goFixture(name)), lastModified });

@@ -247,3 +247,19 @@ test('the iframe form with a bad payload says so', async ({ page }) => {
   await expect(page.locator('#empty-hint [role=alert]')).toHaveText('x.pb.gz: decoding base64: not base64 at character 3 ("*")');
   await expect(page.locator('#empty-hint')).toBeVisible();
 });
+
+test('a malformed src is named as written: a stray % in its name loads, an address that is not a URL says so, never "URI malformed"', async ({ page, incidents }) => {
+  await page.route('**/examples/heap%ZZ.pb.gz', (route) => route.fulfill({ body: readFileSync(goFixture('heap_t1.pb.gz')) }));
+  await page.route('**/examples/gone*', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await docsPage(page, '/__embed/malformed-src.html', shell(`
+    <profdrop-view id="percent" src="/examples/heap%ZZ.pb.gz"></profdrop-view>
+    <profdrop-view id="missing" src="/examples/gone%E0%A4%A.pb.gz"></profdrop-view>
+    <profdrop-view id="nonurl" src="http://[::1"></profdrop-view>`));
+  await rendered(page, '#percent');
+  await expect(page.locator('#percent .embed-files')).toHaveText('heap%ZZ.pb.gz');
+  expect(await rows(page, '#percent')).toEqual(parseTop(cli('top', [goFixture('heap_t1.pb.gz')]), 20));
+  await expect(page.locator('#missing .view-error')).toContainText('gone%E0%A4%A.pb.gz: fetching /examples/gone%E0%A4%A.pb.gz: HTTP 404');
+  await expect(page.locator('#nonurl .view-error')).toHaveText('src="http://[::1": not a URL');
+  await expect(page.locator('profdrop-view')).not.toContainText(['URI malformed']);
+  expect(incidents.filter((x) => !x.includes('404'))).toEqual([]);
+});

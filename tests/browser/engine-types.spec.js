@@ -135,7 +135,7 @@ test('the engine returns what engine.js documents', async () => {
     ['PeekView', s.peek(ids(cpu), {}, 'runtime.mallocgc')],
     ['Formatted', s.format(ids(cpu), {}, Float64Array.of(1e9), Float64Array.of(0))],
     ['DotView', s.dot(ids(cpu), {})],
-    ['TagsView', s.tags(ids(cpu), {})],
+    ['TagsView', s.tags(ids(cpu), {}, 1000)],
     ['DiffTopView', s.compare_top(a0, a1, '', o)],
     ['DiffTopView', s.compare_top(g0, g1, '', {})],
     ['DiffFlameView', s.compare_flame(a0, a1, '', o, 0, 0)],

@@ -106,7 +106,7 @@ export function cli(report, args) {
   for (const p of ['target/debug/profdrop', 'target/release/profdrop']) {
     const bin = join(root, p);
     if (existsSync(bin)) {
-      const r = spawnSync(bin, [report, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+      const r = spawnSync(bin, [report, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TZ: 'UTC' } });
       if (r.status !== 0) throw new Error(`profdrop ${report} ${args.join(' ')}: ${r.stderr}`);
       return r.stdout;
     }

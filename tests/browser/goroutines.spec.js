@@ -125,7 +125,7 @@ test('a heap profile: the Goroutines view says it needs a goroutine profile', as
   await dropFixtures(page, 'heap_t1.pb.gz');
   await expect(page.locator('table.top tbody tr.row').first()).toBeVisible();
   await settled(page, () => page.getByRole('tab', { name: 'Goroutines' }).click());
-  await expect(page.locator('.goroutines-summary')).toHaveText('The Goroutines view needs a goroutine profile (goroutine?debug=2 is best); this is a heap profile.');
+  await expect(page.locator('.goroutines-summary')).toHaveText('The Goroutines view needs a goroutine profile (goroutine?debug=2 is best); this is a heap profile, and no goroutine profile is loaded: drop one.');
   await expect(page.locator('.view-error')).toBeHidden();
   await expect(page.locator('table.goroutines tbody tr')).toHaveCount(0);
 });

@@ -91,7 +91,16 @@ test('hovering a node shows its flat and cum; clicking it offers focus, which th
   await openGraph(page);
   const want = dotNodes(cli('dot', [goFixture(HEAP)]));
   const [id, node] = [...want].find(([, n]) => n.name === 'bufio.NewReaderSize');
-  const g = page.locator(`.graph-stage svg g.node[aria-label^="bufio.NewReaderSize:"]`);
+  const i = await page.evaluate(() => {
+    const d = window.profdrop.view().data();
+    for (let k = 0; k < d.ids.length; k++) if (d.name.text.slice(d.name.offsets[k], d.name.offsets[k + 1]) === 'bufio.NewReaderSize') return k;
+    return -1;
+  });
+  expect(i).toBeGreaterThanOrEqual(0);
+  const g = page.locator(`.graph-stage svg g.node[data-i="${i}"]`);
+  // The whole graph in the stage (it opens zoomed to readable labels).
+  await page.locator('.graph-stage').focus();
+  await page.keyboard.press('0');
   await g.hover();
   const tip = page.locator('.graph-stage .tooltip');
   await expect(tip.locator('.tip-name')).toHaveText('bufio.NewReaderSize');
@@ -147,7 +156,12 @@ test('pan and zoom: wheel, drag, keys and buttons move the view box; Fit restore
   await openGraph(page);
   const svg = page.locator('.graph-stage svg');
   const vb = async () => (await svg.getAttribute('viewBox')).split(' ').map(Number);
+  // It opens zoomed in, for readable labels; 0 fits the whole graph.
+  const opened = await vb();
+  await page.locator('.graph-stage').focus();
+  await page.keyboard.press('0');
   const fit = await vb();
+  expect(opened[2]).toBeLessThan(fit[2]);
   const box = await page.locator('.graph-stage').boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.wheel(0, -400);

@@ -106,11 +106,11 @@ test('markup in names, files, labels, mapping and comments is text in every view
     return [...d.ids].map((_, i) => d.name.text.slice(d.name.offsets[i], d.name.offsets[i + 1]));
   });
   expect(names).toEqual(expect.arrayContaining(HOSTILE));
-  const g = page.locator('.graph-stage svg g.node[data-i]').nth(names.indexOf(SVG));
-  await page.locator('.graph-stage svg g.node[data-i]').evaluateAll((gs, svg) => {
-    const i = gs.findIndex((x) => x.getAttribute('aria-label').startsWith(`${svg}:`));
-    gs[i].setAttribute('data-hostile', '1');
-  }, SVG);
+  const g = page.locator(`.graph-stage svg g.node[data-i="${names.indexOf(SVG)}"]`);
+  await g.evaluate((x) => x.setAttribute('data-hostile', '1'));
+  // the whole graph in the stage (it opens zoomed to readable labels)
+  await page.locator('.graph-stage').focus();
+  await page.keyboard.press('0');
   await page.locator('.graph-stage svg g.node[data-hostile]').hover();
   await expect(page.locator('.graph-stage .tooltip .tip-name')).toHaveText(SVG);
   await page.locator('.graph-stage svg g.node[data-hostile]').click();

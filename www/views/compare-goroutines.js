@@ -28,7 +28,7 @@ export function create(cctx) {
     h('div', { class: 'goroutines-controls' },
       h('label', {}, 'similarity ', similarity),
       intervalLabel),
-    summary, h('div', { class: 'scroller' }, h('table', { class: 'goroutines gdiff' }, thead, tbody), more));
+    summary, h('div', { class: 'scroller', tabindex: '0', role: 'group', 'aria-label': 'Goroutine diff table' }, h('table', { class: 'goroutines gdiff' }, thead, tbody), more));
 
   let data = null;
   let key = '';

@@ -62,7 +62,7 @@ export function create(cctx) {
   const more = h('p', { class: 'count' });
   const el = h('div', { class: 'growth-view' }, head,
     h('div', { class: 'goroutines-controls' }, sortButtons, h('label', {}, 'limit ', limitInput), projection),
-    h('div', { class: 'scroller' }, h('table', { class: 'growth' }, thead, tbody), more));
+    h('div', { class: 'scroller', tabindex: '0', role: 'group', 'aria-label': 'Growth table' }, h('table', { class: 'growth' }, thead, tbody), more));
 
   let data = null;
   let key = '';

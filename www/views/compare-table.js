@@ -19,7 +19,7 @@ export function create(cctx) {
   const thead = h('thead');
   const tbody = h('tbody');
   const table = h('table', { class: 'top diff' }, thead, tbody);
-  const scroller = h('div', { class: 'scroller', tabindex: '0', 'aria-label': 'Diff table; arrow keys select a row, the context-menu key opens actions' }, table);
+  const scroller = h('div', { class: 'scroller', tabindex: '0', role: 'group', 'aria-label': 'Diff table; arrow keys select a row, the context-menu key opens actions' }, table);
   const more = h('p', { class: 'count' });
   const el = h('div', { class: 'top-view diff-view' }, labels, tools, scroller, more);
 

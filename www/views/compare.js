@@ -57,15 +57,36 @@ export function openPatch(s, base, target, mode) {
 }
 
 /**
- * Opens the comparison of two loaded files in the kind's default mode (a step the back button undoes).
+ * Opens the comparison of two loaded files in the kind's default mode: a
+ * step the back button undoes, or (`push` false) a default written over the
+ * current step.
  * @param {import('../app.js').ViewContext} ctx
  */
-export async function open(ctx, baseEntry, targetEntry) {
+export async function open(ctx, baseEntry, targetEntry, { push = true } = {}) {
   const before = ctx.state();
   const sampleType = targetEntry.summary.sample_types.some((t) => t[0] === before.sampleType) ? before.sampleType : '';
   const d = await engine.compareDefaultMode(targetEntry.summary.id, sampleType ? { sample_index: sampleType } : {});
-  // The patch is built on the state as it is now: a click made while the engine answered stays.
-  ctx.update({ ...openPatch(ctx.state(), baseEntry.name, targetEntry.name, d.mode), sampleType }, { push: true });
+  // The state as it is now: a step taken while the engine answered is kept.
+  ctx.update({ ...openPatch(ctx.state(), baseEntry.name, targetEntry.name, d.mode), sampleType }, { push });
+}
+
+/**
+ * The pair a comparison group opens on by default: the newest profile that
+ * has an older one of the same main binary, and the oldest of those as the
+ * base. A profile of another binary is never a default base; `others` lists
+ * the members left out for that (the page says so). null: no two share a binary.
+ * @param {import('../engine.js').CompareGroup} g
+ * @returns {{base: number, target: number, others: number[]} | null}
+ */
+export function defaultPair(g) {
+  const ids = [...g.ids];
+  const bin = (i) => (g.binaries ? g.binaries[i] : '') || '';
+  const same = (i, j) => !bin(i) || !bin(j) || bin(i) === bin(j);
+  for (let t = ids.length - 1; t > 0; t--) {
+    const b = ids.findIndex((_, i) => i < t && same(i, t));
+    if (b >= 0) return { base: ids[b], target: ids[t], others: ids.filter((_, i) => !same(i, t)) };
+  }
+  return null;
 }
 
 /** A differential flame graph's colour: red for growth, blue for shrink, stronger for a larger relative change. */
@@ -209,7 +230,7 @@ export function create(ctx) {
     onclick: () => ctx.update({ params: { ...ctx.state().params, compare: id } }, { push: true }),
   }, label)]));
   function renderTabs(active, available) {
-    const shown = SUBVIEWS.filter(([id]) => available.includes(id)).map(([id]) => tabButtons.get(id));
+    const shown = available.map((id) => tabButtons.get(id));
     if (shown.length !== subtabs.children.length || shown.some((b, i) => subtabs.children[i] !== b)) subtabs.replaceChildren(...shown);
     for (const b of shown) {
       const on = b.dataset.sub === active;
@@ -258,9 +279,11 @@ export function create(ctx) {
       group = target ? groups.find((g) => g.ids.includes(target.summary.id)) || null : null;
       if (!base) {
         const g = group || groups[0];
-        if (g) {
-          // The default pair: the oldest and the newest of the kind.
-          await open(ctx, byId(g.ids[0]), byId(g.ids[g.ids.length - 1]));
+        const p = g ? defaultPair(g) : null;
+        if (p) {
+          // The default pair: the oldest and the newest of the kind and binary.
+          // Written over the step that showed Compare: Back leaves Compare in one step.
+          await open(ctx, byId(p.base), byId(p.target), { push: false });
           return;
         }
         renderPickers(null, target);
@@ -268,7 +291,8 @@ export function create(ctx) {
         fill(explain); fill(times); fill(totals); fill(warnings);
         showMessage(all.length < 2
           ? 'Load two or more profiles of the same kind (two heap profiles, two goroutine dumps, …) to compare them.'
-          : `No two loaded profiles are of the same kind (${[...new Set(all.map((e) => e.summary.kind))].join(', ')}): pick a base above to try anyway.`);
+          : g ? `The loaded ${g.kind} profiles are of different binaries (${[...new Set(g.binaries)].join(', ')}): pick a base above to compare them anyway.`
+            : `No two loaded profiles are of the same kind (${[...new Set(all.map((e) => e.summary.kind))].join(', ')}): pick a base above to try anyway.`);
         ctx.rendered();
         return;
       }
@@ -294,7 +318,7 @@ export function create(ctx) {
       if (lastSample !== null && lastSample !== hd.sample_type && mode === lastDefault && hd.default_mode !== mode) {
         lastSample = hd.sample_type;
         lastDefault = hd.default_mode;
-        ctx.update(openPatch(s, base.name, target.name, hd.default_mode));
+        ctx.update(openPatch(ctx.state(), base.name, target.name, hd.default_mode));
         return;
       }
       lastSample = hd.sample_type;
@@ -315,9 +339,12 @@ export function create(ctx) {
         hd.total_change ? ` (${hd.total_change})` : '', hd.total_rate_text ? ` · ${hd.total_rate_text}` : '');
       fill(warnings, hd.warnings.map((w) => h('li', {}, w)));
       const available = ['table', 'flame', 'stacks'];
-      if (hd.kind === 'goroutine') available.push('goroutines');
+      if (hd.kind === 'goroutine') available.unshift('goroutines');
       if (group && group.ids.length >= 3) available.push('growth');
-      const want = available.includes(s.params.compare) ? s.params.compare : 'table';
+      // The sub-view the state names now (a sub-tab clicked while this render waited wins);
+      // goroutine dumps open on what survived, what is new and what is gone.
+      const asked = ctx.state().params.compare;
+      const want = available.includes(asked) ? asked : hd.kind === 'goroutine' ? 'goroutines' : 'table';
       renderTabs(want, available);
       const inst = subview(want);
       await inst.render();

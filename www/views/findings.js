@@ -38,7 +38,7 @@ function limitInput(ctx, key, label, placeholder) {
 
 /**
  * The heading (with the limits and the Markdown copy) and the list of findings `r`.
- * `fold` keeps whether the list is folded away: {collapsed: boolean}.
+ * `fold` keeps whether the list is folded away: {collapsed: boolean, changed?: () => void}.
  * @param {import('../app.js').ViewContext} ctx
  * @returns {HTMLElement[]}
  */
@@ -73,6 +73,7 @@ export function content(ctx, r, fold = { collapsed: false }) {
       body.hidden = fold.collapsed;
       toggle.setAttribute('aria-expanded', String(!fold.collapsed));
       toggle.textContent = fold.collapsed ? '▸' : '▾';
+      if (fold.changed) fold.changed();
     },
   }, fold.collapsed ? '▸' : '▾');
   return [

@@ -51,6 +51,41 @@ export function packageFill(data, f, dark) {
  * @param {FlameSource} [source]
  */
 export function create(ctx, source = {}) {
+  const v = elements();
+  Object.assign(v, {
+    ctx,
+    source,
+    /** @type {import('../engine.js').FlameView | null} */
+    data: null,
+    key: '',
+    zoom: 0,
+    zoomBox: 0,
+    focus: -1,
+    hover: -1,
+    /** @type {Uint8Array | null} frames matching the search */
+    matches: null,
+    generation: 0,
+    searchKey: '',
+    formatted: new Map(),
+    // The page's own flame graph keeps its zoom in the page's state (the address, history); a comparison's keeps it here.
+    stateZoom: !source.layout,
+  });
+  listenPointer(v);
+  listenKeys(v);
+  const stopWatching = watchResize(v);
+  return {
+    el: v.el,
+    render: () => render(v),
+    search: (pattern, force) => search(v, pattern, force),
+    /** Test hooks: the layout, and a box's rectangle on the canvas. */
+    data: () => v.data,
+    rect: (i) => rect(v, i),
+    destroy() { v.generation++; stopWatching(); },
+  };
+}
+
+/** The view's elements: breadcrumbs, the status line, the canvas with its tooltip. */
+function elements() {
   const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Zoom path' });
   const canvas = h('canvas', {
     tabindex: '0', role: 'img', class: 'flame',
@@ -60,343 +95,384 @@ export function create(ctx, source = {}) {
   const wrap = h('div', { class: 'flame-wrap' }, canvas, tip);
   const status = h('p', { class: 'flame-status', role: 'status', 'aria-live': 'polite' });
   const el = h('div', { class: 'flame-view' }, crumbs, status, wrap);
+  return { crumbs, canvas, tip, wrap, status, el };
+}
 
-  /** @type {import('../engine.js').FlameView | null} */
-  let data = null;
-  let key = '';
-  let zoom = 0;
-  let zoomBox = 0;
-  let focus = -1;
-  let hover = -1;
-  /** @type {Uint8Array | null} frames matching the search */
-  let matches = null;
-  let generation = 0;
-  const formatted = new Map();
+const frameName = (v, f) => engine.str(v.data.name, f);
+const boxName = (v, i) => frameName(v, v.data.frame[i]);
+const rows = (v) => v.data.row_start.length - 1;
 
-  const frameName = (f) => engine.str(data.name, f);
-  const boxName = (i) => frameName(data.frame[i]);
-  const rows = () => data.row_start.length - 1;
+function geometry(v) {
+  const W = v.wrap.clientWidth || 800;
+  const x0 = v.data.x[v.zoomBox];
+  const scale = W / (v.data.width[v.zoomBox] || 1);
+  return { W, x0, scale };
+}
 
-  function geometry() {
-    const W = wrap.clientWidth || 800;
-    const x0 = data.x[zoomBox];
-    const scale = W / (data.width[zoomBox] || 1);
-    return { W, x0, scale };
+/** A box's rectangle in CSS pixels, relative to the canvas. */
+function rect(v, i) {
+  const { x0, scale } = geometry(v);
+  return { x: (v.data.x[i] - x0) * scale, y: v.data.depth[i] * ROW, w: v.data.width[i] * scale, h: ROW - 1 };
+}
+
+/** Sizes the canvas to the view at the device's pixel ratio and clears it. */
+function prepareCanvas(v) {
+  const dpr = window.devicePixelRatio || 1;
+  const { W } = geometry(v);
+  const H = rows(v) * ROW + 2;
+  v.canvas.style.width = `${W}px`;
+  v.canvas.style.height = `${H}px`;
+  v.canvas.width = Math.round(W * dpr);
+  v.canvas.height = Math.round(H * dpr);
+  const g = v.canvas.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, W, H);
+  return g;
+}
+
+function boxFill(v, i, d, dark) {
+  const f = v.data.frame[i];
+  if (d < v.data.depth[v.zoomBox]) return dark ? 'hsl(0 0% 30%)' : 'hsl(0 0% 82%)';
+  if (v.matches) return v.matches[f] ? (dark ? 'hsl(300 80% 45%)' : 'hsl(300 85% 70%)') : (dark ? 'hsl(0 0% 24%)' : 'hsl(0 0% 88%)');
+  if (v.source.color) return v.source.color(i, v.data, dark);
+  return packageFill(v.data, f, dark);
+}
+
+/** One box: its fill, the inline notch, its label when it fits. */
+function drawBox(v, g, i, d, p) {
+  const { W, x0, scale } = p.geo;
+  const px = (v.data.x[i] - x0) * scale;
+  const pw = v.data.width[i] * scale;
+  if (pw < 0.3 || px > W || px + pw < 0) return;
+  const f = v.data.frame[i];
+  const inline = v.data.inline[f] === 1;
+  const y = d * ROW;
+  const bx = Math.max(0, px);
+  const bw = Math.min(W, px + pw) - bx;
+  g.fillStyle = boxFill(v, i, d, p.dark);
+  g.fillRect(bx, y, Math.max(0.5, bw - 0.5), ROW - 1);
+  if (inline && bw > 6) {
+    // the inline mark: a notch in the top-left corner
+    g.fillStyle = p.dark ? 'hsl(0 0% 85%)' : 'hsl(0 0% 25%)';
+    g.beginPath();
+    g.moveTo(bx, y);
+    g.lineTo(bx + 5, y);
+    g.lineTo(bx, y + 5);
+    g.fill();
   }
-
-  /** A box's rectangle in CSS pixels, relative to the canvas. */
-  function rect(i) {
-    const { x0, scale } = geometry();
-    return { x: (data.x[i] - x0) * scale, y: data.depth[i] * ROW, w: data.width[i] * scale, h: ROW - 1 };
+  if (bw > 3 * p.charW + 6) {
+    const max = Math.floor((bw - 6) / p.charW);
+    let label = frameName(v, f);
+    if (label.length > max) label = engine.str(v.data.short, f);
+    if (label.length > max) label = `${label.slice(0, max - 1)}…`;
+    g.fillStyle = p.textColor;
+    g.font = inline ? `italic ${p.font}` : p.font;
+    g.fillText(label, bx + 3, y + 12.5);
+    g.font = p.font;
   }
+}
 
-  function draw() {
-    if (!data) return;
-    const dpr = window.devicePixelRatio || 1;
-    const { W, x0, scale } = geometry();
-    const H = rows() * ROW + 2;
-    canvas.style.width = `${W}px`;
-    canvas.style.height = `${H}px`;
-    canvas.width = Math.round(W * dpr);
-    canvas.height = Math.round(H * dpr);
-    const g = canvas.getContext('2d');
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, W, H);
-    const css = getComputedStyle(el);
-    const dark = matchMedia('(prefers-color-scheme: dark)').matches;
-    const textColor = css.getPropertyValue('--flame-text').trim() || '#000';
-    const font = '11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
-    g.font = font;
-    const charW = g.measureText('mmmmmmmmmm').width / 10;
-    const zoomDepth = data.depth[zoomBox];
-    for (let d = 0; d < rows(); d++) {
-      for (let i = data.row_start[d]; i < data.row_start[d + 1]; i++) {
-        const px = (data.x[i] - x0) * scale;
-        const pw = data.width[i] * scale;
-        if (pw < 0.3 || px > W || px + pw < 0) continue;
-        const f = data.frame[i];
-        const inline = data.inline[f] === 1;
-        let fillStyle;
-        if (d < zoomDepth) fillStyle = dark ? 'hsl(0 0% 30%)' : 'hsl(0 0% 82%)';
-        else if (matches) fillStyle = matches[f] ? (dark ? 'hsl(300 80% 45%)' : 'hsl(300 85% 70%)') : (dark ? 'hsl(0 0% 24%)' : 'hsl(0 0% 88%)');
-        else if (source.color) fillStyle = source.color(i, data, dark);
-        else fillStyle = packageFill(data, f, dark);
-        const y = d * ROW;
-        const bx = Math.max(0, px);
-        const bw = Math.min(W, px + pw) - bx;
-        g.fillStyle = fillStyle;
-        g.fillRect(bx, y, Math.max(0.5, bw - 0.5), ROW - 1);
-        if (inline && bw > 6) {
-          // the inline mark: a notch in the top-left corner
-          g.fillStyle = dark ? 'hsl(0 0% 85%)' : 'hsl(0 0% 25%)';
-          g.beginPath();
-          g.moveTo(bx, y);
-          g.lineTo(bx + 5, y);
-          g.lineTo(bx, y + 5);
-          g.fill();
-        }
-        if (bw > 3 * charW + 6) {
-          const max = Math.floor((bw - 6) / charW);
-          let label = frameName(f);
-          if (label.length > max) label = engine.str(data.short, f);
-          if (label.length > max) label = `${label.slice(0, max - 1)}…`;
-          g.fillStyle = textColor;
-          g.font = inline ? `italic ${font}` : font;
-          g.fillText(label, bx + 3, y + 12.5);
-          g.font = font;
-        }
-      }
-    }
-    for (const [i, color] of [[hover, textColor], [focus, css.getPropertyValue('--accent').trim() || '#06c']]) {
-      if (i < 0 || i >= data.frame.length) continue;
-      const r = rect(i);
-      g.strokeStyle = color;
-      g.lineWidth = i === focus ? 2 : 1;
-      g.strokeRect(Math.max(1, r.x) + 0.5, r.y + 0.5, Math.min(W - 2, r.x + r.w) - Math.max(1, r.x) - 1, r.h - 1);
-    }
+/** The hovered and the keyboard-focused boxes' outlines. */
+function drawOutlines(v, g, css, textColor, W) {
+  for (const [i, color] of [[v.hover, textColor], [v.focus, css.getPropertyValue('--accent').trim() || '#06c']]) {
+    if (i < 0 || i >= v.data.frame.length) continue;
+    const r = rect(v, i);
+    g.strokeStyle = color;
+    g.lineWidth = i === v.focus ? 2 : 1;
+    g.strokeRect(Math.max(1, r.x) + 0.5, r.y + 0.5, Math.min(W - 2, r.x + r.w) - Math.max(1, r.x) - 1, r.h - 1);
   }
+}
 
-  function crumbsRender() {
-    const items = [];
-    for (let i = 0; i <= zoomBox; i++) {
-      if (data.depth[i] > data.depth[zoomBox]) break;
-      const node = data.node[i];
-      const label = i === 0 ? 'root' : engine.str(data.short, data.frame[i]);
-      items.push(i === zoomBox
-        ? h('span', { class: 'crumb current', 'aria-current': 'true', title: boxName(i) }, label)
-        : h('button', { type: 'button', class: 'crumb', title: boxName(i), onclick: () => zoomTo(node) }, label));
-    }
-    fill(crumbs, items);
+function draw(v) {
+  if (!v.data) return;
+  const g = prepareCanvas(v);
+  const css = getComputedStyle(v.el);
+  const font = '11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+  g.font = font;
+  const p = {
+    geo: geometry(v), font, charW: g.measureText('mmmmmmmmmm').width / 10,
+    dark: matchMedia('(prefers-color-scheme: dark)').matches,
+    textColor: css.getPropertyValue('--flame-text').trim() || '#000',
+  };
+  for (let d = 0; d < rows(v); d++) {
+    for (let i = v.data.row_start[d]; i < v.data.row_start[d + 1]; i++) drawBox(v, g, i, d, p);
   }
+  drawOutlines(v, g, css, p.textColor, p.geo.W);
+}
 
-  async function describe(i) {
-    if (formatted.has(i)) return formatted.get(i);
-    if (source.describe) {
-      const d = await source.describe(i, data);
-      formatted.set(i, d);
-      return d;
-    }
-    const p = data.parent[i];
-    const v = data.value[i];
-    const f = await engine.format(ctx.query(), [v, v, data.self[i]], [0, p === NONE ? 0 : data.value[p], 0]);
-    const d = { value: f.values[0], total: f.percents[0], parent: p === NONE ? '' : f.percents[1], self: f.values[2] };
-    formatted.set(i, d);
+function crumbsRender(v) {
+  const items = [];
+  for (let i = 0; i <= v.zoomBox; i++) {
+    if (v.data.depth[i] > v.data.depth[v.zoomBox]) break;
+    const node = v.data.node[i];
+    const label = i === 0 ? 'root' : engine.str(v.data.short, v.data.frame[i]);
+    items.push(i === v.zoomBox
+      ? h('span', { class: 'crumb current', 'aria-current': 'true', title: boxName(v, i) }, label)
+      : h('button', { type: 'button', class: 'crumb', title: boxName(v, i), onclick: () => requestZoom(v, node) }, label));
+  }
+  fill(v.crumbs, items);
+}
+
+async function describe(v, i) {
+  if (v.formatted.has(i)) return v.formatted.get(i);
+  if (v.source.describe) {
+    const d = await v.source.describe(i, v.data);
+    v.formatted.set(i, d);
     return d;
   }
+  const p = v.data.parent[i];
+  const val = v.data.value[i];
+  const f = await engine.format(v.ctx.query(), [val, val, v.data.self[i]], [0, p === NONE ? 0 : v.data.value[p], 0]);
+  const d = { value: f.values[0], total: f.percents[0], parent: p === NONE ? '' : f.percents[1], self: f.values[2] };
+  v.formatted.set(i, d);
+  return d;
+}
 
-  function describeText(i, d) {
-    if (d.text !== undefined) return `${boxName(i)}: ${d.text}`;
-    const inl = data.inline[data.frame[i]] ? ' (inline)' : '';
-    return `${boxName(i)}${inl}: ${d.value}, ${d.total} of total${d.parent ? `, ${d.parent} of parent` : ''}; self ${d.self}`;
+function describeText(v, i, d) {
+  if (d.text !== undefined) return `${boxName(v, i)}: ${d.text}`;
+  const inl = v.data.inline[v.data.frame[i]] ? ' (inline)' : '';
+  return `${boxName(v, i)}${inl}: ${d.value}, ${d.total} of total${d.parent ? `, ${d.parent} of parent` : ''}; self ${d.self}`;
+}
+
+async function showTip(v, i, mx, my) {
+  v.hover = i;
+  draw(v);
+  if (i < 0) { v.tip.hidden = true; return; }
+  const gen = v.generation;
+  const inline = v.data.inline[v.data.frame[i]] === 1;
+  fill(v.tip, h('div', { class: 'tip-name' }, boxName(v, i)), inline ? h('div', { class: 'tip-inline' }, 'inlined into its caller') : null,
+    h('div', { class: 'tip-value' }, '…'));
+  v.tip.hidden = false;
+  const wr = v.wrap.getBoundingClientRect();
+  v.tip.style.left = `${Math.min(mx + 14, wr.width - 320)}px`;
+  v.tip.style.top = `${my + 16}px`;
+  const d = await describe(v, i);
+  if (gen !== v.generation || v.hover !== i) return;
+  fill(v.tip.querySelector('.tip-value'), d.parts || [
+    h('span', { class: 'tip-total' }, d.value), ` · ${d.total} of total`,
+    d.parent ? ` · ${d.parent} of parent` : '', ` · self ${d.self}`]);
+}
+
+/** The box under canvas point (mx, my), or -1. */
+function hit(v, mx, my) {
+  if (!v.data) return -1;
+  const d = Math.floor(my / ROW);
+  if (d < 0 || d >= rows(v)) return -1;
+  const { x0, scale } = geometry(v);
+  const vx = x0 + mx / scale;
+  let lo = v.data.row_start[d];
+  let hi = v.data.row_start[d + 1] - 1;
+  while (lo <= hi) {
+    const m = (lo + hi) >> 1;
+    if (v.data.x[m] + v.data.width[m] <= vx) lo = m + 1;
+    else if (v.data.x[m] > vx) hi = m - 1;
+    else return m;
   }
+  return -1;
+}
 
-  async function showTip(i, mx, my) {
-    hover = i;
-    draw();
-    if (i < 0) { tip.hidden = true; return; }
-    const gen = generation;
-    const name = boxName(i);
-    const inline = data.inline[data.frame[i]] === 1;
-    fill(tip, h('div', { class: 'tip-name' }, name), inline ? h('div', { class: 'tip-inline' }, 'inlined into its caller') : null,
-      h('div', { class: 'tip-value' }, '…'));
-    tip.hidden = false;
-    const wr = wrap.getBoundingClientRect();
-    tip.style.left = `${Math.min(mx + 14, wr.width - 320)}px`;
-    tip.style.top = `${my + 16}px`;
-    const d = await describe(i);
-    if (gen !== generation || hover !== i) return;
-    fill(tip.querySelector('.tip-value'), d.parts || [
-      h('span', { class: 'tip-total' }, d.value), ` · ${d.total} of total`,
-      d.parent ? ` · ${d.parent} of parent` : '', ` · self ${d.self}`]);
-  }
-
-  /** The box under canvas point (mx, my), or -1. */
-  function hit(mx, my) {
-    if (!data) return -1;
-    const d = Math.floor(my / ROW);
-    if (d < 0 || d >= rows()) return -1;
-    const { x0, scale } = geometry();
-    const vx = x0 + mx / scale;
-    let lo = data.row_start[d];
-    let hi = data.row_start[d + 1] - 1;
-    while (lo <= hi) {
-      const m = (lo + hi) >> 1;
-      if (data.x[m] + data.width[m] <= vx) lo = m + 1;
-      else if (data.x[m] > vx) hi = m - 1;
-      else return m;
-    }
-    return -1;
-  }
-
+/** Mouse: hover shows the tooltip, a click zooms, right-click opens the actions. */
+function listenPointer(v) {
   const point = (e) => {
-    const r = canvas.getBoundingClientRect();
+    const r = v.canvas.getBoundingClientRect();
     return [e.clientX - r.left, e.clientY - r.top];
   };
-  canvas.addEventListener('mousemove', (e) => {
+  v.canvas.addEventListener('mousemove', (e) => {
     const [mx, my] = point(e);
-    const i = hit(mx, my);
-    if (i !== hover || i < 0) showTip(i, mx, my);
+    const i = hit(v, mx, my);
+    if (i !== v.hover || i < 0) showTip(v, i, mx, my);
     else {
-      tip.style.left = `${Math.min(mx + 14, wrap.clientWidth - 320)}px`;
-      tip.style.top = `${my + 16}px`;
+      v.tip.style.left = `${Math.min(mx + 14, v.wrap.clientWidth - 320)}px`;
+      v.tip.style.top = `${my + 16}px`;
     }
   });
-  canvas.addEventListener('mouseleave', () => { hover = -1; tip.hidden = true; draw(); });
-  canvas.addEventListener('click', (e) => {
-    const i = hit(...point(e));
+  v.canvas.addEventListener('mouseleave', () => { v.hover = -1; v.tip.hidden = true; draw(v); });
+  v.canvas.addEventListener('click', (e) => {
+    const i = hit(v, ...point(e));
     if (i < 0) return;
-    focus = i;
-    ctx.select(boxName(i));
-    zoomTo(data.node[i]);
+    v.focus = i;
+    requestZoom(v, v.data.node[i], boxName(v, i));
   });
-  canvas.addEventListener('contextmenu', (e) => {
-    const i = hit(...point(e));
+  v.canvas.addEventListener('contextmenu', (e) => {
+    const i = hit(v, ...point(e));
     if (i <= 0) return;
     e.preventDefault();
-    ctx.menu(e.pageX, e.pageY, boxName(i));
+    v.ctx.menu(e.pageX, e.pageY, boxName(v, i));
   });
+}
 
-  async function announce(i) {
-    if (i < 0) return;
-    const d = await describe(i);
-    if (focus === i) status.textContent = describeText(i, d);
-  }
+async function announce(v, i) {
+  if (i < 0) return;
+  const d = await describe(v, i);
+  if (v.focus === i) v.status.textContent = describeText(v, i, d);
+}
 
-  function moveFocus(i) {
-    if (i < 0 || i >= data.frame.length) return;
-    focus = i;
-    const r = rect(i);
-    const wr = wrap.getBoundingClientRect();
-    if (wr.top + r.y < 0 || wr.top + r.y + ROW > window.innerHeight) window.scrollBy(0, wr.top + r.y - window.innerHeight / 2);
-    draw();
-    announce(i);
-  }
+function moveFocus(v, i) {
+  if (i < 0 || i >= v.data.frame.length) return;
+  v.focus = i;
+  // keep the focused frame in sight inside the view's own scrolling
+  const r = rect(v, i);
+  if (r.y < v.wrap.scrollTop || r.y + ROW > v.wrap.scrollTop + v.wrap.clientHeight) v.wrap.scrollTop = r.y - v.wrap.clientHeight / 2;
+  draw(v);
+  announce(v, i);
+}
 
-  canvas.addEventListener('keydown', (e) => {
+/** Keyboard: arrows move between frames, Enter zooms in, Escape zooms out, the context-menu key opens the actions. */
+function listenKeys(v) {
+  v.canvas.addEventListener('keydown', (e) => {
+    const data = v.data;
     if (!data) return;
-    const i = focus < 0 ? zoomBox : focus;
+    const i = v.focus < 0 ? v.zoomBox : v.focus;
     const d = data.depth[i];
     const rowOf = (depth) => [data.row_start[depth - data.depth[0]] ?? 0, data.row_start[depth - data.depth[0] + 1] ?? 0];
     if (e.key === 'ArrowUp') {
       e.preventDefault();
-      if (data.parent[i] !== NONE) moveFocus(data.parent[i]);
+      if (data.parent[i] !== NONE) moveFocus(v, data.parent[i]);
     } else if (e.key === 'ArrowDown') {
       e.preventDefault();
       const [s, t] = rowOf(d + 1);
-      for (let c = s; c < t; c++) if (data.parent[c] === i) { moveFocus(c); break; }
+      for (let c = s; c < t; c++) if (data.parent[c] === i) { moveFocus(v, c); break; }
     } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       e.preventDefault();
       const j = i + (e.key === 'ArrowLeft' ? -1 : 1);
-      if (j >= 0 && j < data.frame.length && data.depth[j] === d) moveFocus(j);
-    } else if (e.key === 'Enter' && focus >= 0) {
+      if (j >= 0 && j < data.frame.length && data.depth[j] === d) moveFocus(v, j);
+    } else if (e.key === 'Enter' && v.focus >= 0) {
       e.preventDefault();
-      ctx.select(boxName(focus));
-      zoomTo(data.node[focus]);
+      requestZoom(v, data.node[v.focus], boxName(v, v.focus));
     } else if (e.key === 'Escape') {
-      if (zoomBox > 0) { e.preventDefault(); zoomTo(data.node[data.parent[zoomBox]]); }
-    } else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && focus > 0) {
+      if (v.zoomBox > 0) { e.preventDefault(); requestZoom(v, data.node[data.parent[v.zoomBox]]); }
+    } else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && v.focus > 0) {
       e.preventDefault();
-      const r = rect(focus);
-      const cr = canvas.getBoundingClientRect();
-      ctx.menu(cr.left + window.scrollX + Math.max(0, r.x) + 10, cr.top + window.scrollY + r.y + ROW, boxName(focus));
+      const r = rect(v, v.focus);
+      const cr = v.canvas.getBoundingClientRect();
+      v.ctx.menu(cr.left + window.scrollX + Math.max(0, r.x) + 10, cr.top + window.scrollY + r.y + ROW, boxName(v, v.focus));
     }
   });
+}
 
-  const resize = new ResizeObserver(() => draw());
-  resize.observe(wrap);
+/** Redraws on resizes and on a change of the device's pixel ratio; returns the function that stops it. */
+function watchResize(v) {
+  const resize = new ResizeObserver(() => draw(v));
+  resize.observe(v.wrap);
   let dprQuery = null;
+  const onDpr = () => { watchDpr(); draw(v); };
   const watchDpr = () => {
     if (dprQuery) dprQuery.removeEventListener('change', onDpr);
     dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
     dprQuery.addEventListener('change', onDpr);
   };
-  const onDpr = () => { watchDpr(); draw(); };
   watchDpr();
+  return () => { resize.disconnect(); if (dprQuery) dprQuery.removeEventListener('change', onDpr); };
+}
 
-  async function fetchLayout(node) {
-    const q = ctx.query();
-    const gen = ++generation;
-    const W = wrap.clientWidth || 800;
-    // Boxes under a tenth of a device pixel at this zoom cannot be seen: the engine leaves them out.
-    const minFraction = 1 / (10 * W * (window.devicePixelRatio || 1));
-    const result = await (source.layout ? source.layout(q, node, minFraction) : engine.flame(q, node, minFraction));
-    if (gen !== generation) return false;
-    data = result;
-    zoom = node;
-    zoomBox = 0;
-    for (let i = 0; i < data.node.length; i++) if (data.node[i] === zoom) { zoomBox = i; break; }
-    formatted.clear();
-    hover = -1;
-    tip.hidden = true;
-    if (focus >= data.frame.length) focus = -1;
-    return true;
+async function fetchLayout(v, node) {
+  const q = v.ctx.query();
+  const gen = ++v.generation;
+  const W = v.wrap.clientWidth || 800;
+  // Boxes under a tenth of a device pixel at this zoom cannot be seen: the engine leaves them out.
+  const minFraction = 1 / (10 * W * (window.devicePixelRatio || 1));
+  const result = await (v.source.layout ? v.source.layout(q, node, minFraction) : engine.flame(q, node, minFraction));
+  if (gen !== v.generation) return false;
+  v.data = result;
+  v.zoom = node;
+  v.zoomBox = 0;
+  for (let i = 0; i < v.data.node.length; i++) if (v.data.node[i] === node) { v.zoomBox = i; break; }
+  v.formatted.clear();
+  v.hover = -1;
+  v.tip.hidden = true;
+  if (v.focus >= v.data.frame.length) v.focus = -1;
+  return true;
+}
+
+/**
+ * A zoom the user asked for (and the frame they picked, if any): a step in
+ * the page's history when the page keeps the zoom, else done here.
+ */
+function requestZoom(v, node, name) {
+  if (v.stateZoom) {
+    v.ctx.update({ zoom: node ? String(node) : '', ...(name ? { selection: name } : {}) }, { push: true });
+    return;
   }
+  if (name) v.ctx.select(name);
+  zoomTo(v, node);
+}
 
-  async function zoomTo(node) {
-    const prevName = focus >= 0 && data ? boxName(focus) : null;
-    const prevDepth = focus >= 0 && data ? data.depth[focus] : -1;
-    if (!(await fetchLayout(node))) return;
-    // keep the keyboard focus on the zoomed frame (or where it was, if still laid out)
-    focus = zoomBox;
-    if (prevName !== null) {
-      for (let i = 0; i < data.frame.length; i++) if (data.depth[i] === prevDepth && boxName(i) === prevName) { focus = i; break; }
-    }
-    if (matches) await search(ctx.searchPattern(), true);
-    crumbsRender();
-    draw();
-    announce(focus);
-    ctx.rendered();
+async function zoomTo(v, node) {
+  const prevName = v.focus >= 0 && v.data ? boxName(v, v.focus) : null;
+  const prevDepth = v.focus >= 0 && v.data ? v.data.depth[v.focus] : -1;
+  if (!(await fetchLayout(v, node))) return;
+  // keep the keyboard focus on the zoomed frame (or where it was, if still laid out)
+  v.focus = v.zoomBox;
+  if (prevName !== null) {
+    for (let i = 0; i < v.data.frame.length; i++) if (v.data.depth[i] === prevDepth && boxName(v, i) === prevName) { v.focus = i; break; }
   }
+  if (v.matches) await search(v, v.ctx.searchPattern(), true);
+  crumbsRender(v);
+  draw(v);
+  announce(v, v.focus);
+  v.ctx.rendered();
+}
 
-  let searchKey = '';
-  async function search(pattern, force = false) {
-    if (!data) return;
-    const k = `${key}\n${pattern}`;
-    if (k === searchKey && !force) return;
-    searchKey = k;
-    if (!pattern) {
-      matches = null;
-      ctx.searchStatus('');
-      draw();
-      return;
-    }
-    const gen = generation;
-    let r;
-    try {
-      r = await (source.search ? source.search(ctx.query(), pattern) : engine.flameSearch(ctx.query(), pattern));
-    } catch (err) {
-      ctx.searchStatus(err.message);
-      return;
-    }
-    if (gen !== generation) return;
-    matches = r.frames;
-    if (r.pct === undefined) ctx.searchStatus(`${r.frames.reduce((n, x) => n + x, 0)} matching frames`);
-    else ctx.searchStatus(h('span', {}, 'matching frames: ', h('span', { class: 'share' }, r.pct), ` of total (${r.value_text})`));
-    draw();
+async function search(v, pattern, force = false) {
+  if (!v.data) return;
+  const k = `${v.key}\n${pattern}`;
+  if (k === v.searchKey && !force) return;
+  v.searchKey = k;
+  if (!pattern) {
+    v.matches = null;
+    v.ctx.searchStatus('');
+    draw(v);
+    return;
   }
+  const gen = v.generation;
+  let r;
+  try {
+    r = await (v.source.search ? v.source.search(v.ctx.query(), pattern) : engine.flameSearch(v.ctx.query(), pattern));
+  } catch (err) {
+    if (!(err instanceof engine.Superseded)) v.ctx.searchStatus(err.message);
+    return;
+  }
+  if (gen !== v.generation) return;
+  v.matches = r.frames;
+  if (r.pct === undefined) v.ctx.searchStatus(`${r.frames.reduce((n, x) => n + x, 0)} matching frames`);
+  else v.ctx.searchStatus(h('span', {}, 'matching frames: ', h('span', { class: 'share' }, r.pct), ` of total (${r.value_text})`));
+  draw(v);
+}
 
-  return {
-    el,
-    async render() {
-      const q = ctx.query();
-      const k = source.key ? source.key(q) : JSON.stringify([q.ids, q.options]);
-      if (k === key) { draw(); return; }
-      key = k;
-      focus = -1;
-      matches = null;
-      searchKey = '';
-      if (!(await fetchLayout(0))) return;
-      ctx.header(data);
-      crumbsRender();
-      status.textContent = '';
-      draw();
-      await search(ctx.searchPattern());
-      ctx.rendered();
-    },
-    search,
-    /** Test hooks: the layout, and a box's rectangle on the canvas. */
-    data: () => data,
-    rect,
-    destroy() { generation++; resize.disconnect(); if (dprQuery) dprQuery.removeEventListener('change', onDpr); },
-  };
+/** The zoomed node the page's state names (0, the root, when none). */
+function wantedZoom(v) {
+  if (!v.stateZoom) return 0;
+  const z = Number((v.ctx.state() || {}).zoom || 0);
+  return Number.isInteger(z) && z > 0 ? z : 0;
+}
+
+async function render(v) {
+  const q = v.ctx.query();
+  const k = v.source.key ? v.source.key(q) : JSON.stringify([q.ids, q.options]);
+  const zoom = wantedZoom(v);
+  if (k === v.key) {
+    // Back or Forward over a zoom: the same layout at another node.
+    if (zoom !== v.zoom) await zoomTo(v, zoom);
+    else draw(v);
+    return;
+  }
+  v.key = k;
+  v.focus = -1;
+  v.matches = null;
+  v.searchKey = '';
+  let ok;
+  try {
+    ok = await fetchLayout(v, zoom);
+  } catch (err) {
+    // A zoom from an address that no longer names a node of this layout: the root instead.
+    if (!zoom) throw err;
+    ok = await fetchLayout(v, 0);
+  }
+  if (!ok) return;
+  v.ctx.header(v.data);
+  crumbsRender(v);
+  v.status.textContent = '';
+  draw(v);
+  await search(v, v.ctx.searchPattern());
+  v.ctx.rendered();
 }

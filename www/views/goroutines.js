@@ -14,13 +14,22 @@ import '../compare.css';
 
 export const title = 'Goroutines';
 
-const MAX_GROUPS = 1000;
+/** Groups (and creation sites) drawn at first; "more" asks for four times as many. */
+export const MAX_GROUPS = 200;
 
 export const SIMILARITIES = [
   ['exact', 'exact arguments'],
   ['pointers', 'ignore pointer-like values'],
   ['args', 'ignore argument values'],
 ];
+
+/** The goroutine profile with the latest time (the last loaded when none has a time), or null. */
+function newestGoroutine(entries) {
+  const when = (e) => e.summary.time_nanos || e.summary.file_time_nanos || 0;
+  let best = null;
+  for (const e of entries) if (e.summary.kind === 'goroutine' && (!best || when(e) >= when(best))) best = e;
+  return best;
+}
 
 /** @param {import('../app.js').ViewContext} ctx */
 export function create(ctx) {
@@ -43,11 +52,14 @@ export function create(ctx) {
     h('div', { class: 'goroutines-controls' },
       h('label', {}, 'similarity ', similarity),
       h('label', { title: 'fold known healthy background goroutines (the rules are listed below)' }, fold, ' fold expected background')),
-    summary, notes, background, h('div', { class: 'scroller' }, groupsTable, more), creators);
+    summary, notes, background, h('div', { class: 'scroller', tabindex: '0', role: 'group', 'aria-label': 'Goroutine groups' }, groupsTable), more, creators);
 
   let data = null;
   let key = '';
   let generation = 0;
+  let maxGroups = MAX_GROUPS;
+  const showMore = () => { maxGroups *= 4; key = ''; ctx.update({}); };
+  let switchedFrom = '';
 
   similarity.addEventListener('change', () => ctx.update({ params: { ...ctx.state().params, similarity: similarity.value } }, { push: true }));
   fold.addEventListener('change', () => {
@@ -92,7 +104,9 @@ export function create(ctx) {
     const rows = [];
     v.groups.forEach((g, i) => rows.push(...groupRows(g, v.share_text[i])));
     groupsBody.replaceChildren(...rows);
-    fill(more, v.row_count > v.groups.length ? `${v.groups.length} of ${v.row_count} groups shown` : '');
+    const hidden = v.row_count - v.groups.length;
+    fill(more, hidden > 0 ? [`${v.groups.length} of ${v.row_count} groups shown `,
+      h('button', { type: 'button', class: 'more-groups', onclick: showMore }, `${Math.min(hidden, maxGroups * 3)} more…`)] : '');
     if (v.background) {
       background.hidden = false;
       fill(background,
@@ -105,6 +119,8 @@ export function create(ctx) {
     }
     fill(creators,
       h('h3', {}, 'By creation site'),
+      v.creator_count > v.by_creator.length
+        ? h('p', { class: 'count' }, `${v.by_creator.length} of ${v.creator_count} creation sites shown (the largest)`) : null,
       h('table', { class: 'creators' },
         h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'count'), h('th', { class: 'num' }, 'share'), h('th', { class: 'num' }, 'groups'), h('th', {}, 'site'), h('th', {}, 'states'))),
         h('tbody', {}, v.by_creator.map((r, i) => h('tr', {},
@@ -126,21 +142,28 @@ export function create(ctx) {
       const q = ctx.query();
       const other = (q.kinds || []).find((kind) => kind !== 'goroutine');
       if (other) {
+        // Another kind of profile is shown: the newest goroutine profile loaded instead (a default, not a step).
+        const pick = newestGoroutine(ctx.entries());
+        if (pick) {
+          switchedFrom = `${other} profile ${s.files.join(', ')}`;
+          ctx.update({ files: [pick.name], sampleType: '' });
+          return;
+        }
         // Not an error: the view just has nothing to show for this profile.
         key = '';
         data = null;
         for (const x of [notes, groupsBody, more, creators]) fill(x);
         background.hidden = true;
-        fill(summary, h('span', { class: 'hint' }, `The Goroutines view needs a goroutine profile (goroutine?debug=2 is best); this is a ${other} profile.`));
+        fill(summary, h('span', { class: 'hint' }, `The Goroutines view needs a goroutine profile (goroutine?debug=2 is best); this is a ${other} profile, and no goroutine profile is loaded: drop one.`));
         ctx.rendered();
         return;
       }
-      const k = JSON.stringify([q.ids, sim, folded]);
+      const k = JSON.stringify([q.ids, sim, folded, maxGroups]);
       if (k !== key) {
         const gen = ++generation;
         let v;
         try {
-          v = await engine.goroutines(q, sim, folded, MAX_GROUPS);
+          v = await engine.goroutines(q, sim, folded, maxGroups);
         } catch (err) {
           // Not a goroutine profile (or a broken one): nothing of an earlier file stays on screen.
           key = '';
@@ -153,6 +176,8 @@ export function create(ctx) {
         key = k;
         data = v;
         render(v);
+        if (switchedFrom) summary.append(h('span', { class: 'hint switched' }, ` · Showing ${s.files[0]}, the newest goroutine profile, instead of the ${switchedFrom}.`));
+        switchedFrom = '';
       }
       ctx.rendered();
     },

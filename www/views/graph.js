@@ -14,6 +14,9 @@ import { h, fill } from '../dom.js';
 
 export const title = 'Call graph';
 
+/** The label height (CSS pixels, the median) the graph opens at. */
+const READABLE = 13;
+
 /** pprof's defaults for graphs; kept across tab switches. */
 const settings = { nodecount: 80, edgefraction: 0.001 };
 
@@ -35,7 +38,7 @@ export function create(ctx) {
     status);
   const tip = h('div', { class: 'tooltip', role: 'tooltip', hidden: true });
   const stage = h('div', {
-    class: 'graph-stage', tabindex: '0',
+    class: 'graph-stage', tabindex: '0', role: 'group',
     'aria-label': 'Call graph. Drag or arrow keys pan, + and - zoom, 0 fits; Tab reaches the nodes, Enter opens a node\'s actions.',
   }, tip);
   const el = h('div', { class: 'graph-view' }, bar, stage);
@@ -182,7 +185,8 @@ export function create(ctx) {
       g.setAttribute('data-i', String(i));
       g.setAttribute('tabindex', '0');
       g.setAttribute('role', 'button');
-      g.setAttribute('aria-label', `${name(i)}: flat ${engine.str(data.flat_text, i)}, cum ${engine.str(data.cum_text, i)}`);
+      // Named by the words it shows (what a voice user says; an aria-label would differ from them);
+      // the full name, flat and cum show in the tooltip on focus.
     }
     c.svg.setAttribute('width', '100%');
     c.svg.setAttribute('height', '100%');
@@ -192,6 +196,33 @@ export function create(ctx) {
     drawn = c;
     stage.prepend(c.svg);
     fit();
+    readable();
+  }
+
+  /**
+   * Opens at a scale where the labels read (a median of 13 px; "fit" draws a
+   * large graph's labels at 4 px), centred on the heaviest node; 0 fits.
+   */
+  function readable() {
+    const heights = [...drawn.svg.querySelectorAll('g.node text')].map((t) => t.getBoundingClientRect().height).filter((x) => x > 0);
+    const m = drawn.svg.getScreenCTM();
+    if (!heights.length || !m || !m.a) return;
+    heights.sort((a, b) => a - b);
+    const median = heights[heights.length >> 1];
+    if (median >= READABLE) return;
+    const scale = m.a * (READABLE / median);
+    const box = stage.getBoundingClientRect();
+    if (box.width < 50 || box.height < 50) return;
+    let heaviest = null;
+    for (const g of drawn.svg.querySelectorAll('g.node[data-i]')) {
+      if (!heaviest || Math.abs(data.flat[nodeIndex(g)]) > Math.abs(data.flat[nodeIndex(heaviest)])) heaviest = g;
+    }
+    const r = heaviest ? heaviest.getBoundingClientRect() : box;
+    const c = toSvg(r.left + r.width / 2, r.top + r.height / 2);
+    const w = box.width / scale;
+    const hh = box.height / scale;
+    vb = { x: c.x - w / 2, y: c.y - hh / 2, w, h: hh };
+    setViewBox();
   }
 
   /** The drawing as a standalone SVG document (the cleaned copy, at full size). */
@@ -201,7 +232,7 @@ export function create(ctx) {
     copy.setAttribute('height', `${drawn.height}pt`);
     copy.setAttribute('viewBox', `0 0 ${drawn.width} ${drawn.height}`);
     for (const a of ['class', 'preserveAspectRatio']) copy.removeAttribute(a);
-    for (const g of copy.querySelectorAll('[data-i]')) for (const a of ['data-i', 'tabindex', 'role', 'aria-label']) g.removeAttribute(a);
+    for (const g of copy.querySelectorAll('[data-i]')) for (const a of ['data-i', 'tabindex', 'role']) g.removeAttribute(a);
     return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
   }
 
@@ -266,8 +297,9 @@ export function create(ctx) {
       }
       if (gen !== generation) return;
       data = d;
-      install(cleanSvg(text));
+      // the status first: the stage's size is final when the scale is chosen
       status.textContent = `${data.ids.length} nodes`;
+      install(cleanSvg(text));
       ctx.rendered();
     },
     search() {},

@@ -35,6 +35,10 @@ export function create(ctx) {
     h('td', { class: 'num' }, e.weight_text), h('td', { class: 'num' }, e.pct), h('td', { class: 'num' }), h('td', { class: 'num' }),
     h('td', { class: 'arrow' }, kind === 'caller' ? '↘' : '↳'), h('td', {}, nameButton(e.name, e.inline)));
 
+  /** The callers (or callees) the engine left out, lightest first. */
+  const moreRow = (n, kind) => (n > 0 ? h('tr', { class: `more ${kind}-more` },
+    h('td', { colspan: 6, class: 'count' }, `${n} lighter ${kind}${n > 1 ? 's' : ''} not listed`)) : null);
+
   async function show() {
     const q = ctx.query();
     const k = JSON.stringify([q.ids, q.options, pattern]);
@@ -60,11 +64,15 @@ export function create(ctx) {
           h('th', { scope: 'col' }), h('th', { scope: 'col' }, 'callers ↘ function ↳ callees'))),
         h('tbody', {},
           en.callers.map((e) => edgeRow('caller', e)),
+          moreRow(en.more_callers, 'caller'),
           h('tr', { class: 'subject' },
             h('td', { class: 'num' }), h('td', { class: 'num' }),
             h('td', { class: 'num' }, `${en.flat_text} (${en.flat_pct})`), h('td', { class: 'num' }, `${en.cum_text} (${en.cum_pct})`),
             h('td', {}), h('td', { class: 'name' }, en.name)),
-          en.callees.map((e) => edgeRow('callee', e))))));
+          en.callees.map((e) => edgeRow('callee', e)),
+          moreRow(en.more_callees, 'callee')))));
+      // The engine lists the first functions and the heaviest edges of each.
+      if (r.more > 0) body.append(h('p', { class: 'count' }, `${r.more} more function${r.more > 1 ? 's' : ''} match: narrow the regular expression to see them.`));
     }
     ctx.rendered();
   }

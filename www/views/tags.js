@@ -3,12 +3,17 @@
 // the key's total. Clicking a value focuses on it (tagfocus=key=^value$,
 // shown as a chip like the other filters); its "ignore" button adds
 // tagignore instead. Numeric labels are listed; pprof filters those by range
-// (type bytes=4kb: in the tagfocus field).
+// (type bytes=4kb: in the tagfocus field). A key can have a value per
+// request: the engine sends the heaviest LIMIT values of each key and counts
+// the rest, and "N more values" asks for four times as many.
 import * as engine from '../engine.js';
 import * as state from '../state.js';
 import { h, fill } from '../dom.js';
 
 export const title = 'Tags';
+
+/** Values per key drawn at first. */
+export const LIMIT = 200;
 
 /** @param {import('../app.js').ViewContext} ctx */
 export function create(ctx) {
@@ -18,6 +23,7 @@ export function create(ctx) {
   let data = null;
   let key = '';
   let generation = 0;
+  let limit = LIMIT;
 
   /**
    * Adds a tag filter. pprof's option holds one key: a value of the key
@@ -48,8 +54,13 @@ export function create(ctx) {
           h('td', {}, k.numeric ? null
             : h('button', { type: 'button', class: 'tag-ignore', title: `tagignore=${state.tagExactly(k.key, v)}`, 'aria-label': `Ignore ${k.key}=${v}`, onclick: () => add('tagignore', k.key, v) }, 'ignore'))));
       }
+      if (k.more > 0) {
+        rows.push(h('tr', { class: 'more' }, h('td', { colspan: 4 },
+          h('button', { type: 'button', class: 'more-values', onclick: showMore }, `${k.more} more value${k.more > 1 ? 's' : ''}…`))));
+      }
       return h('table', { class: 'tags' },
-        h('caption', {}, h('span', { class: 'tag-key' }, k.key), ` Total ${k.total_text}`),
+        h('caption', {}, h('span', { class: 'tag-key' }, k.key), ` Total ${k.total_text}`,
+          k.more > 0 ? h('span', { class: 'count' }, ` (${k.weight.length} of ${k.weight.length + k.more} values shown)`) : null),
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col', class: 'num' }, 'weight'), h('th', { scope: 'col', class: 'num' }, 'of key'),
           h('th', { scope: 'col' }, 'value'), h('th', { scope: 'col' }))),
@@ -57,17 +68,23 @@ export function create(ctx) {
     }));
   }
 
+  function showMore() {
+    limit *= 4;
+    key = '';
+    ctx.update({});
+  }
+
   return {
     el,
     async render() {
       const q = ctx.query();
-      const k = JSON.stringify([q.ids, q.options]);
+      const k = JSON.stringify([q.ids, q.options, limit]);
       if (k === key) return;
       key = k;
       const gen = ++generation;
       let d;
       try {
-        d = await engine.tags(q);
+        d = await engine.tags(q, limit);
       } catch (err) {
         if (gen === generation) key = '';
         throw err;

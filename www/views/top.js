@@ -11,6 +11,8 @@ const INLINE = ['', ' (inline)', ' (partial-inline)'];
 
 export const title = 'Top';
 
+let instances = 0;
+
 /** @param {import('../app.js').ViewContext} ctx */
 export function create(ctx) {
   const labels = h('pre', { class: 'labels', 'aria-label': 'Report summary' });
@@ -25,9 +27,12 @@ export function create(ctx) {
     h('colgroup', {}, h('col', { class: 'c-val' }), h('col', { class: 'c-pct' }), h('col', { class: 'c-pct' }),
       h('col', { class: 'c-val' }), h('col', { class: 'c-pct' }), h('col', { class: 'c-name' })),
     thead, tbody);
-  const scroller = h('div', { class: 'scroller', tabindex: '0', 'aria-label': 'Top table; arrow keys select a row, the context-menu key opens actions' }, table);
+  const scroller = h('div', { class: 'scroller', tabindex: '0', role: 'group', 'aria-label': 'Top table; arrow keys select a row, the context-menu key opens actions' }, table);
   const count = h('p', { class: 'count' });
-  const el = h('div', { class: 'top-view' }, labels, count, scroller);
+  // What a keyboard move selected, for screen readers (the focus stays on the table).
+  const said = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  const el = h('div', { class: 'top-view' }, labels, count, scroller, said);
+  const rowId = `top-row-${++instances}`;
 
   /** @type {import('../engine.js').TopView | null} */
   let data = null;
@@ -53,7 +58,7 @@ export function create(ctx) {
   function makeRow(k) {
     const i = shown[k];
     const n = name(i);
-    return h('tr', { class: 'row', 'data-k': k, 'aria-rowindex': k + 2 },
+    return h('tr', { class: 'row', 'data-k': k, 'aria-rowindex': k + 2, id: `${rowId}-${k}` },
       h('td', { class: 'num' }, engine.str(data.flat_text, i)),
       h('td', { class: 'num' }, engine.str(data.flat_pct, i)),
       h('td', { class: 'num' }, engine.str(data.sum_pct, i)),
@@ -81,6 +86,15 @@ export function create(ctx) {
     spacerTop.style.height = `${first * ROW}px`;
     spacerBottom.style.height = `${(shown.length - last) * ROW}px`;
     tbody.replaceChildren(...(first > 0 ? [spacerTop] : []), ...rows, ...(last < shown.length ? [spacerBottom] : []));
+    if (cursor >= first && cursor < last) scroller.setAttribute('aria-activedescendant', `${rowId}-${cursor}`);
+    else scroller.removeAttribute('aria-activedescendant');
+  }
+
+  /** Says the row the keyboard selected: its name, values and place. */
+  function announce() {
+    const i = shown[cursor];
+    said.textContent = `${name(i)}: flat ${engine.str(data.flat_text, i)} (${engine.str(data.flat_pct, i)}), `
+      + `cum ${engine.str(data.cum_text, i)} (${engine.str(data.cum_pct, i)}); row ${cursor + 1} of ${shown.length}`;
   }
 
   /** Forget rendered rows (the data or the rows shown changed). */
@@ -121,6 +135,7 @@ export function create(ctx) {
       else if ((cursor + 1) * ROW > scroller.scrollTop + scroller.clientHeight - ROW) scroller.scrollTop = (cursor + 2) * ROW - scroller.clientHeight;
       ctx.select(name(shown[cursor]));
       draw();
+      announce();
     } else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && cursor >= 0) {
       e.preventDefault();
       const tr = tbody.querySelector(`tr[data-k="${cursor}"]`);
@@ -144,7 +159,7 @@ export function create(ctx) {
       try {
         mask = await engine.topMatch({ ...q, options: { ...q.options, cum: ctx.state().sort === 'cum' } }, pattern);
       } catch (err) {
-        ctx.searchStatus(err.message);
+        if (!(err instanceof engine.Superseded)) ctx.searchStatus(err.message);
         return;
       }
       if (gen !== generation) return;

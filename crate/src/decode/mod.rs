@@ -3,6 +3,7 @@
 //! formats. Each decoder answers "not my format" or "my format, broken at
 //! byte/line N because ...".
 
+pub mod goroutine_header;
 pub mod gzip;
 pub mod legacy;
 pub mod legacy_contention;
@@ -25,6 +26,9 @@ pub enum Stage {
     Decompressing,
     Parsing,
     Malformed,
+    /// Recognised as something other than a profile (a Go execution trace):
+    /// the message says what it is, with no stage prefix.
+    NotAProfile,
 }
 
 impl Stage {
@@ -33,6 +37,7 @@ impl Stage {
             Stage::Decompressing => "decompressing",
             Stage::Parsing => "parsing",
             Stage::Malformed => "malformed",
+            Stage::NotAProfile => "not a profile",
         }
     }
 }
@@ -68,6 +73,7 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // "parsing profile: <why> (at byte 123)" — pprof's stage prefix, then where.
         let stage = match self.stage {
+            Stage::NotAProfile => return f.write_str(&self.message),
             Stage::Malformed => "malformed profile",
             Stage::Decompressing => "decompressing profile",
             Stage::Parsing => "parsing profile",
@@ -142,6 +148,12 @@ pub fn inflate_profile(data: &[u8], limits: &Limits) -> Result<Vec<u8>, DecodeEr
 pub fn decode_uncompressed(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
     if data.is_empty() {
         return Err(DecodeError::new(Stage::Parsing, "empty input file"));
+    }
+    if sniff::is_go_trace(data) {
+        return Err(DecodeError::new(
+            Stage::NotAProfile,
+            "this is a Go execution trace (go tool trace), not a profile; profdrop does not read traces yet",
+        ));
     }
     if let Some(p) = sniff::decode_text(data, limits)? {
         return Ok(p);

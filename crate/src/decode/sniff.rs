@@ -51,6 +51,14 @@ pub fn decode_text(data: &[u8], limits: &Limits) -> Result<Option<Profile>, Deco
     Ok(None)
 }
 
+/// A Go execution trace (`/debug/pprof/trace`, `runtime/trace`) starts with
+/// `go 1.NN trace` and a NUL padding to 16 bytes.
+pub fn is_go_trace(data: &[u8]) -> bool {
+    let Some(rest) = data.strip_prefix(b"go 1.") else { return false };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && rest[digits..].starts_with(b" trace")
+}
+
 /// UTF-16 text (recognized by its byte order mark) as UTF-8.
 fn utf16_to_utf8(data: &[u8]) -> Option<Vec<u8>> {
     let le = match data {

@@ -25,6 +25,7 @@
 //! Speed matters (dumps of 50 MB are common): lines are split a word at a time,
 //! frames are keyed by the input's own bytes, no regex, no per-frame allocation.
 
+use super::goroutine_header::{self, parse_u64, Header};
 use super::lines::{self, Lines};
 use super::{DecodeError, Limits, Stage};
 use crate::model::goroutine::{Ancestor, CreatedBy, Goroutine, GoroutineTable, RaceAccess, TextFrame, TextSpan};
@@ -36,7 +37,7 @@ use std::sync::Arc;
 pub fn sniff(data: &[u8]) -> bool {
     for (_, line) in Lines::new(data) {
         let t = trim_start(line);
-        if t.starts_with(b"goroutine ") && parse_header(t).is_some() {
+        if goroutine_header::is_header(t) {
             return true;
         }
         if lines::trim(t) == b"WARNING: DATA RACE" {
@@ -44,58 +45,6 @@ pub fn sniff(data: &[u8]) -> bool {
         }
     }
     false
-}
-
-/// `goroutine 17 [state, N minutes, locked to thread]:`
-#[derive(Debug, PartialEq, Eq)]
-struct Header<'a> {
-    id: u64,
-    state: &'a [u8],
-    wait_minutes: Option<u32>,
-    locked: bool,
-}
-
-fn parse_header(t: &[u8]) -> Option<Header<'_>> {
-    let rest = t.strip_prefix(b"goroutine ")?;
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 || digits > 19 {
-        return None;
-    }
-    let id = parse_u64(&rest[..digits])?;
-    let rest = &rest[digits..];
-    // Newer runtimes may print `gp=0x... m=N mp=0x...` before the bracket.
-    if !rest.starts_with(b" ") {
-        return None;
-    }
-    let open = super::lines::find_byte(b'[', rest)?;
-    let inner = lines::trim(&rest[open + 1..]).strip_suffix(b"]:")?;
-    let mut parts = inner.split(|&b| b == b',');
-    let state = lines::trim(parts.next()?);
-    let mut h = Header { id, state, wait_minutes: None, locked: false };
-    for part in parts {
-        let part = lines::trim(part);
-        if part == b"locked to thread" {
-            h.locked = true;
-        } else if let Some(n) = part.strip_suffix(b" minutes") {
-            h.wait_minutes = parse_u64(n).and_then(|v| u32::try_from(v).ok());
-        }
-    }
-    Some(h)
-}
-
-#[inline]
-fn parse_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &b in s {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add((b - b'0') as u64)?;
-    }
-    Some(v)
 }
 
 #[inline]
@@ -213,7 +162,10 @@ struct Decoder<'a> {
     loc_index: FxHashMap<(&'a [u8], &'a [u8], i64), LocId>,
     func_index: FxHashMap<(&'a [u8], &'a [u8]), FuncId>,
     str_cache: FxHashMap<&'a [u8], StrId>,
-    sample_index: FxHashMap<(StackId, StrId), u32>,
+    sample_index: FxHashMap<(StackId, LabelSetId), u32>,
+    /// Headers with parts not understood: how many, and the first (line, text).
+    odd_headers: usize,
+    first_odd_header: Option<(usize, String)>,
     state_labels: FxHashMap<StrId, LabelSetId>,
     state_key: StrId,
     frames: Vec<LocId>,
@@ -248,6 +200,8 @@ impl<'a> Decoder<'a> {
             func_index: FxHashMap::default(),
             str_cache: FxHashMap::default(),
             sample_index: FxHashMap::default(),
+            odd_headers: 0,
+            first_odd_header: None,
             state_labels: FxHashMap::default(),
             state_key,
             frames: Vec::new(),
@@ -297,20 +251,34 @@ impl<'a> Decoder<'a> {
         id
     }
 
-    fn count(&mut self, stack: StackId, state: StrId) {
-        match self.sample_index.get(&(stack, state)) {
+    /// The label set `{state}`, made once per state.
+    fn state_label(&mut self, state: StrId) -> LabelSetId {
+        if let Some(&l) = self.state_labels.get(&state) {
+            return l;
+        }
+        let set = LabelSet { strs: vec![(self.state_key, state)], nums: Vec::new() };
+        let l = self.label_sets.intern(set);
+        self.state_labels.insert(state, l);
+        l
+    }
+
+    /// The state and the header's pprof labels, as the sample's label set.
+    fn header_labels(&mut self, state: StrId, h: &Header) -> LabelSetId {
+        if h.labels.is_empty() {
+            return self.state_label(state);
+        }
+        let mut strs = vec![(self.state_key, state)];
+        for (k, v) in &h.labels {
+            strs.push((self.strings.intern(k), self.strings.intern(v)));
+        }
+        self.label_sets.intern(LabelSet { strs, nums: Vec::new() })
+    }
+
+    fn count(&mut self, stack: StackId, labels: LabelSetId) {
+        match self.sample_index.get(&(stack, labels)) {
             Some(&i) => self.samples.values[i as usize] += 1,
             None => {
-                let labels = match self.state_labels.get(&state) {
-                    Some(&l) => l,
-                    None => {
-                        let set = LabelSet { strs: vec![(self.state_key, state)], nums: Vec::new() };
-                        let l = self.label_sets.intern(set);
-                        self.state_labels.insert(state, l);
-                        l
-                    }
-                };
-                self.sample_index.insert((stack, state), self.samples.stacks.len() as u32);
+                self.sample_index.insert((stack, labels), self.samples.stacks.len() as u32);
                 self.samples.stacks.push(stack);
                 self.samples.labels.push(labels);
                 self.samples.values.push(1);
@@ -331,7 +299,7 @@ impl<'a> Decoder<'a> {
             let Some((n, line)) = lines.next() else { break };
             let t = trim_start(line);
             let indent = &line[..line.len() - t.len()];
-            let header = if t.starts_with(b"goroutine ") { parse_header(t) } else { None };
+            let header = if t.starts_with(b"goroutine ") { goroutine_header::parse(t) } else { None };
             let race = header.is_none() && is_race_start(t, &lines);
             if header.is_none() && !race {
                 if dump_start.is_some() && !lines::trim(t).is_empty() {
@@ -356,6 +324,12 @@ impl<'a> Decoder<'a> {
                 continue;
             }
             let h = header.unwrap();
+            if h.unrecognised {
+                self.odd_headers += 1;
+                if self.first_odd_header.is_none() {
+                    self.first_odd_header = Some((n, lines::show(lines::trim(line))));
+                }
+            }
             let text_mark = self.table.text.len();
             match self.goroutine(&mut lines, indent) {
                 Ok(body) => self.finish_goroutine(n, h, body)?,
@@ -389,6 +363,14 @@ impl<'a> Decoder<'a> {
                 ),
                 None => DecodeError::new(Stage::Parsing, "goroutine dump: the dump holds no goroutine"),
             });
+        }
+        if let Some((line, text)) = self.first_odd_header.take() {
+            let n = self.odd_headers;
+            self.warnings.push(format!(
+                "{n} goroutine header{} had parts profdrop did not recognise (the goroutine{} kept); first, line {line}: {text}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { " is" } else { "s are" }
+            ));
         }
         if dropped > 0 {
             self.warnings.push(format!("{dropped} malformed goroutine{} skipped", if dropped == 1 { "" } else { "s" }));
@@ -446,7 +428,8 @@ impl<'a> Decoder<'a> {
         }
         let stack = self.stacks.intern(&self.frames);
         let state = self.intern(h.state);
-        self.count(stack, state);
+        let labels = self.header_labels(state, &h);
+        self.count(stack, labels);
         if self.samples.len() as u64 > self.limits.max_samples {
             return Err(DecodeError::at_line(
                 Stage::Parsing,
@@ -467,6 +450,9 @@ impl<'a> Decoder<'a> {
             ancestors: body.ancestors,
             race: None,
             line: line as u32,
+            labels,
+            leaked: h.leaked,
+            bubble: h.bubble,
         });
         Ok(())
     }
@@ -721,7 +707,7 @@ impl<'a> Decoder<'a> {
                 creators.insert(id, (state, created));
                 continue;
             }
-            if t.starts_with(b"goroutine ") && parse_header(t).is_some() {
+            if goroutine_header::is_header(t) {
                 // A traceback right after an unterminated report.
                 *lines = save;
                 break;
@@ -734,8 +720,9 @@ impl<'a> Decoder<'a> {
                 None => (&b"running"[..], None),
             };
             let state = self.intern(state);
+            let labels = self.state_label(state);
             let stack = self.stacks.intern(&a.frames);
-            self.count(stack, state);
+            self.count(stack, labels);
             self.table.goroutines.push(Goroutine {
                 id: a.id,
                 state,
@@ -744,6 +731,7 @@ impl<'a> Decoder<'a> {
                 created_by,
                 race: Some(a.race),
                 line: a.line as u32,
+                labels,
                 ..Default::default()
             });
         }
@@ -832,7 +820,7 @@ fn skip_to_next_header(lines: &mut Lines) {
         let save = lines.clone();
         let Some((_, raw)) = lines.next() else { return };
         let t = trim_start(raw);
-        if t.starts_with(b"goroutine ") && parse_header(t).is_some() {
+        if goroutine_header::is_header(t) {
             *lines = save;
             return;
         }
@@ -846,16 +834,6 @@ pub fn decode(data: &[u8], limits: &Limits) -> Result<Profile, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn headers() {
-        let h = parse_header(b"goroutine 3 [chan send, 101 minutes, locked to thread]:").unwrap();
-        assert_eq!((h.id, h.state, h.wait_minutes, h.locked), (3, &b"chan send"[..], Some(101), true));
-        let h = parse_header(b"goroutine 1 gp=0xc000002380 m=0 mp=0x5a3f40 [running]:").unwrap();
-        assert_eq!((h.id, h.state), (1, &b"running"[..]));
-        assert!(parse_header(b"goroutine profile: total 5").is_none());
-        assert!(parse_header(b"goroutine 5 [running]").is_none());
-    }
 
     #[test]
     fn frames() {

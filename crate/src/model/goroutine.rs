@@ -3,7 +3,7 @@
 //! this table keeps what a count loses (ids, states, wait times, creators,
 //! arguments, the text around the dump).
 
-use super::{StackId, StrId};
+use super::{LabelSetId, StackId, StrId};
 
 /// A byte range of [`GoroutineTable::text`]. Argument lists are mostly unique
 /// pointer values: interning them as strings would cost more than the dump.
@@ -38,6 +38,13 @@ pub struct Goroutine {
     pub race: Option<RaceAccess>,
     /// 1-based line of the goroutine's header in the input.
     pub line: u32,
+    /// The label set of its sample in the profile: `state` and the pprof
+    /// labels the header printed (Go 1.26 `labels:{…}`, Go 1.27 `{…}`).
+    pub labels: LabelSetId,
+    /// `(leaked)`: the runtime proved it can never run again (Go 1.26+).
+    pub leaked: bool,
+    /// `synctest bubble N` (Go 1.25+).
+    pub bubble: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

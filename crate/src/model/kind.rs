@@ -46,6 +46,7 @@ fn has_type(p: &Profile, name: &str) -> bool {
 pub fn classify(p: &Profile) -> ProfileKind {
     if matches!(p.source_format, SourceFormat::GoroutineDebug1 | SourceFormat::GoroutineDebug2)
         || has_type(p, "goroutine")
+        || has_type(p, "goroutineleak")
     {
         return ProfileKind::Goroutine;
     }
@@ -67,6 +68,22 @@ pub fn classify(p: &Profile) -> ProfileKind {
         return if is_mutex_like(p) { ProfileKind::Mutex } else { ProfileKind::Block };
     }
     ProfileKind::Other
+}
+
+/// A `goroutineleak` profile (Go 1.26+: `/debug/pprof/goroutineleak`): only
+/// the goroutines the runtime proved leaked. Binary and debug=1 forms name
+/// their sample type `goroutineleak`; the debug=2 form is a traceback whose
+/// every goroutine is `(leaked)`.
+pub fn is_goroutine_leak(p: &Profile) -> bool {
+    if has_type(p, "goroutineleak") {
+        return true;
+    }
+    match &p.goroutines {
+        Some(t) if p.source_format == SourceFormat::GoroutineDebug2 => {
+            !t.goroutines.is_empty() && t.goroutines.iter().all(|g| g.leaked)
+        }
+        _ => false,
+    }
 }
 
 /// Go's block and mutex profiles share their sample types. The mutex profile

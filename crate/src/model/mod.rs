@@ -15,6 +15,7 @@ mod labels;
 pub mod names;
 mod stacks;
 mod strings;
+pub mod waitreason;
 
 pub use builder::ProfileBuilder;
 pub use labels::{LabelSet, LabelTable, NumLabel};

@@ -135,6 +135,9 @@ pub struct CompareGroup {
     pub from_file: U8s,
     /// "time", "the files' dates" or "load order".
     pub ordered_by: &'static str,
+    /// Each member's main binary (build id, else file; "" when unknown): the
+    /// page pairs by default only profiles of one binary.
+    pub binaries: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -373,6 +376,7 @@ impl Session {
                 ids: U32s(order.iter().map(|&i| members[i]).collect()),
                 time_text: order.iter().map(|&i| details::time_text(&t.profiles[i])).collect(),
                 from_file: U8s(order.iter().map(|&i| t.from_file[i] as u8).collect()),
+                binaries: order.iter().map(|&i| compare::main_binary(&t.profiles[i])).collect(),
                 ordered_by: match (all_timed, t.any_from_file()) {
                     (false, _) => "load order",
                     (true, true) => "the files' dates",

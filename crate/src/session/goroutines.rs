@@ -22,6 +22,8 @@ pub struct GoroutinesView {
     pub background_share_text: Option<String>,
     /// Groups before the `max_groups` cut.
     pub row_count: u32,
+    /// Creation sites before the same cut.
+    pub creator_count: u32,
     pub similarity_text: &'static str,
     /// The background fold's rules, as sentences.
     pub rules_text: Vec<String>,
@@ -86,12 +88,15 @@ impl Session {
         let p = self.merged(ids, false)?;
         let mut v = goroutines::build(&p, &goroutines::Options { similarity: sim, fold_background }).map_err(err)?;
         let shown = v.groups.len();
+        let creators = v.by_creator.len();
         v.groups.truncate(max_groups as usize);
+        v.by_creator.truncate(max_groups as usize);
         Ok(GoroutinesView {
             share_text: v.groups.iter().map(|g| pct(g.count, v.total)).collect(),
             creator_share_text: v.by_creator.iter().map(|r| pct(r.count, v.total)).collect(),
             background_share_text: v.background.as_ref().map(|b| pct(b.count, v.total)),
             row_count: shown as u32,
+            creator_count: creators as u32,
             similarity_text: sim.describe(),
             rules_text: v.background_rules.iter().map(goroutines::rule_text).collect(),
             view: v,

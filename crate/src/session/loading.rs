@@ -8,7 +8,7 @@ use crate::decode::{self, Limits};
 use crate::load::{self, Input};
 use crate::model::Profile;
 use crate::util::{timefmt, units};
-use crate::view::details::{self, profile_kind, Details};
+use crate::view::details::{self, kind_text, profile_kind, Details};
 
 /// A file between `begin_load` and `finish_load`.
 pub(super) struct Pending {
@@ -24,6 +24,8 @@ pub struct Summary {
     pub id: u32,
     pub name: String,
     pub kind: &'static str,
+    /// The kind as shown ("goroutine leaks (proven by the runtime)" for a goroutineleak profile).
+    pub kind_text: &'static str,
     pub format: &'static str,
     /// (name, unit) of each sample type.
     pub sample_types: Vec<(String, String)>,
@@ -109,7 +111,7 @@ impl Session {
     pub fn finish_load(&mut self, pending: u32) -> Result<Summary> {
         let p = self.pending.get_mut(pending as usize).and_then(|s| s.take()).ok_or_else(|| err("no pending load"))?;
         #[cfg(feature = "test-trap")]
-        trap_if_asked(&p.name);
+        super::testhooks::on_load(&p.name)?;
         let prof = decode::decode_uncompressed(&p.bytes, &self.limits).map_err(err)?;
         drop(p.bytes);
         Ok(self.add(&p.name, p.size, prof))
@@ -176,6 +178,7 @@ fn summary(id: u32, name: &str, size: usize, p: &Profile) -> Summary {
         id,
         name: name.to_string(),
         kind: profile_kind(p),
+        kind_text: kind_text(p),
         format: details::format_label(p.source_format),
         sample_types: (0..p.num_types())
             .map(|i| (p.sample_type_name(i).to_string(), p.sample_type_unit(i).to_string()))
@@ -189,14 +192,5 @@ fn summary(id: u32, name: &str, size: usize, p: &Profile) -> Summary {
         size,
         size_text: units::label(size as i64, "bytes"),
         warnings: p.warnings.clone(),
-    }
-}
-
-/// Test builds only (`--features test-trap`): a file of this name makes the
-/// load panic, so the browser tests can watch the page handle a real trap.
-#[cfg(feature = "test-trap")]
-fn trap_if_asked(name: &str) {
-    if name == "profdrop-test-trap.txt" {
-        panic!("deliberate panic for tests: {name}");
     }
 }

@@ -27,6 +27,8 @@ mod goroutines;
 mod loading;
 mod reports;
 mod sharing;
+#[cfg(feature = "test-trap")]
+mod testhooks;
 
 pub use columns::{F64s, StrCol, U32s, U8s};
 pub use comparisons::{

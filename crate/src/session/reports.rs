@@ -176,16 +176,26 @@ pub struct PeekEntry {
     pub flat_pct: String,
     pub cum_text: String,
     pub cum_pct: String,
+    /// The heaviest `PEEK_EDGES` callers and callees; `more_*` count the rest.
     pub callers: Vec<PeekEdge>,
     pub callees: Vec<PeekEdge>,
+    pub more_callers: u32,
+    pub more_callees: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct PeekView {
     #[serde(flatten)]
     pub header: Header,
+    /// The first `PEEK_ENTRIES` matching functions; `more` counts the rest.
     pub entries: Vec<PeekEntry>,
+    pub more: u32,
 }
+
+/// Functions a peek lists, and callers or callees per function: a name
+/// called from 1e5 places must not freeze the page.
+pub const PEEK_ENTRIES: usize = 50;
+pub const PEEK_EDGES: usize = 100;
 
 /// Values in the report's unit and as percentages.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -217,6 +227,8 @@ pub struct TagKeyView {
     pub numeric: bool,
     pub total: f64,
     pub total_text: String,
+    /// Values left out by `max_values` (the lightest).
+    pub more: u32,
     pub name: StrCol,
     pub weight: F64s,
     pub weight_text: StrCol,
@@ -264,6 +276,8 @@ impl Session {
 
     /// The report for `ids` and `o`, made once per distinct query.
     pub(super) fn prepare(&mut self, ids: &[u32], o: &Options) -> Result<&mut Prepared> {
+        #[cfg(feature = "test-trap")]
+        super::testhooks::on_query(o);
         let o = Options { cum: false, ..o.clone() };
         let key = format!("{ids:?} {o:?}");
         if self.prepared.as_ref().is_some_and(|p| p.key == key) {
@@ -437,6 +451,7 @@ impl Session {
         let tree = peek::peek(&mut rpt).map_err(err)?;
         let edges = |v: &[crate::report::tree::TreeEdge], cum: i64| -> Vec<PeekEdge> {
             v.iter()
+                .take(PEEK_EDGES)
                 .map(|e| PeekEdge {
                     name: e.name.clone(),
                     weight: e.weight as f64,
@@ -449,7 +464,7 @@ impl Session {
         let entries = tree
             .entries
             .iter()
-            .take(50)
+            .take(PEEK_ENTRIES)
             .map(|e| PeekEntry {
                 name: e.name.clone(),
                 flat: e.flat as f64,
@@ -460,9 +475,12 @@ impl Session {
                 cum_pct: pct(e.cum, rpt.total),
                 callers: edges(&e.callers, e.cum),
                 callees: edges(&e.callees, e.cum),
+                more_callers: e.callers.len().saturating_sub(PEEK_EDGES) as u32,
+                more_callees: e.callees.len().saturating_sub(PEEK_EDGES) as u32,
             })
             .collect();
-        Ok(PeekView { header, entries })
+        let more = tree.entries.len().saturating_sub(PEEK_ENTRIES) as u32;
+        Ok(PeekView { header, entries, more })
     }
 
     /// Formats values in the report's unit, and each as a percentage of
@@ -506,22 +524,28 @@ impl Session {
 
     /// pprof's `-tags` for the query: every label key with its total and its
     /// values, heaviest first; weights as the CLI prints them (`%.1f` in the
-    /// output unit) and each value's share of its key's total.
-    pub fn tags(&mut self, ids: &[u32], o: &Options) -> Result<TagsView> {
+    /// output unit) and each value's share of its key's total. At most
+    /// `max_values` values per key (a label can have a value per request:
+    /// drawing 1e5 rows froze the page); `more` counts the rest.
+    pub fn tags(&mut self, ids: &[u32], o: &Options, max_values: u32) -> Result<TagsView> {
         use crate::report::tags::{build_tags, scaled};
         self.prepare(ids, o)?;
         let rpt = self.report_of_source(ReportKind::Tags, o)?;
         let keys = build_tags(&rpt)
             .iter()
-            .map(|k| TagKeyView {
-                key: k.key.clone(),
-                numeric: k.numeric,
-                total: k.total as f64,
-                total_text: scaled(&rpt, k.total),
-                name: StrCol::of(k.values.len(), k.values.iter().map(|v| v.name.as_str())),
-                weight: F64s::of_i64(k.values.iter().map(|v| v.weight)),
-                weight_text: StrCol::map(&k.values, |v| scaled(&rpt, v.weight)),
-                pct: StrCol::map(&k.values, |v| if k.total > 0 { pct(v.weight, k.total) } else { String::new() }),
+            .map(|k| {
+                let shown = &k.values[..k.values.len().min(max_values as usize)];
+                TagKeyView {
+                    key: k.key.clone(),
+                    numeric: k.numeric,
+                    total: k.total as f64,
+                    total_text: scaled(&rpt, k.total),
+                    more: (k.values.len() - shown.len()) as u32,
+                    name: StrCol::of(shown.len(), shown.iter().map(|v| v.name.as_str())),
+                    weight: F64s::of_i64(shown.iter().map(|v| v.weight)),
+                    weight_text: StrCol::map(shown, |v| scaled(&rpt, v.weight)),
+                    pct: StrCol::map(shown, |v| if k.total > 0 { pct(v.weight, k.total) } else { String::new() }),
+                }
             })
             .collect();
         Ok(TagsView { header: Header::of(&rpt), keys })

@@ -344,6 +344,7 @@ pub fn filter_tags_by_name(p: &Profile, show: Option<&Regex>, hide: Option<&Rege
         *l = id;
     }
     out.label_sets = Arc::new(table);
+    super::remap_goroutine_labels(&mut out, &map);
     (out, sm, hm)
 }
 

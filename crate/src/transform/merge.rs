@@ -162,6 +162,10 @@ pub fn merge(srcs: &[&Profile]) -> Result<Profile, TransformError> {
                         }
                     };
                     g.state = b.intern(src.str(g.state));
+                    g.labels = match label_map.get(g.labels.idx()) {
+                        Some(Some(l)) => *l,
+                        _ => map_labels(src, src.label_sets.get(g.labels), &mut b),
+                    };
                     // Argument text lives in the table itself (spans), nothing to remap.
                     if let Some(c) = &mut g.created_by {
                         c.function = b.p.strings.intern(src.str(c.function));
@@ -459,6 +463,7 @@ pub fn set_label(p: &Profile, key: &str, value: &str) -> Profile {
         *l = id;
     }
     out.label_sets = Arc::new(table);
+    super::remap_goroutine_labels(&mut out, &map);
     out
 }
 
@@ -478,5 +483,6 @@ pub fn remove_label(p: &Profile, key: &str) -> Profile {
         *l = id;
     }
     out.label_sets = Arc::new(table);
+    super::remap_goroutine_labels(&mut out, &map);
     out
 }

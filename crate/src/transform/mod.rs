@@ -161,3 +161,13 @@ pub fn map_stacks(p: &Profile, mut f: impl FnMut(&[LocId], &mut Vec<LocId>) -> b
     out.samples = Arc::new(s);
     out
 }
+
+/// After a rewrite of the label table (`map`: old id -> new id), points the
+/// per-goroutine records at their new label sets.
+pub(crate) fn remap_goroutine_labels(out: &mut crate::model::Profile, map: &[Option<crate::model::LabelSetId>]) {
+    if let Some(t) = &mut out.goroutines {
+        for g in &mut t.goroutines {
+            g.labels = map.get(g.labels.idx()).copied().flatten().unwrap_or_default();
+        }
+    }
+}

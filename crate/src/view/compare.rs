@@ -84,13 +84,23 @@ pub fn mismatch_warnings(base: &Profile, target: &Profile) -> Vec<String> {
             target.str(target.period_type.unit)
         ));
     }
-    let main = |p: &Profile| p.mappings.first().map(|m| (p.str(m.file).to_string(), p.str(m.build_id).to_string()));
-    if let (Some((bf, bb)), Some((tf, tb))) = (main(base), main(target)) {
+    if let (Some((bf, bb)), Some((tf, tb))) = (main_mapping(base), main_mapping(target)) {
         if (!bb.is_empty() && !tb.is_empty() && bb != tb) || (bf != tf) {
             w.push(format!("main binaries differ: base {bf} {bb}, target {tf} {tb}"));
         }
     }
     w
+}
+
+/// The main binary's file and build id (the first mapping), when the profile has mappings.
+fn main_mapping(p: &Profile) -> Option<(String, String)> {
+    p.mappings.first().map(|m| (p.str(m.file).to_string(), p.str(m.build_id).to_string()))
+}
+
+/// What names the main binary (its build id, else its file; "" when unknown),
+/// so that profiles of different programs are never paired by default.
+pub fn main_binary(p: &Profile) -> String {
+    main_mapping(p).map(|(f, b)| if b.is_empty() { f } else { b }).unwrap_or_default()
 }
 
 /// Refuses comparisons of different quantities (a heap profile against a goroutine profile).

@@ -15,6 +15,15 @@ pub fn profile_kind(p: &Profile) -> &'static str {
     }
 }
 
+/// The kind as the file list shows it: a goroutineleak profile is a goroutine
+/// profile to every view, but says what it proves.
+pub fn kind_text(p: &Profile) -> &'static str {
+    if kind::is_goroutine_leak(p) {
+        return "goroutine leaks (proven by the runtime)";
+    }
+    profile_kind(p)
+}
+
 /// How the page names the format a profile was decoded from.
 pub fn format_label(f: SourceFormat) -> &'static str {
     match f {
@@ -152,7 +161,7 @@ pub fn details(p: &Profile) -> Details {
     }
     let period_unit = p.str(p.period_type.unit);
     Details {
-        kind: profile_kind(p),
+        kind: kind_text(p),
         format: format_label(p.source_format),
         sample_types: (0..p.num_types())
             .map(|i| (p.sample_type_name(i).into(), p.sample_type_unit(i).into()))

@@ -7,8 +7,9 @@
 //! above them.
 
 use crate::model::goroutine::Goroutine;
-use crate::model::kind::{classify, ProfileKind};
-use crate::model::names::{derived_state, first_user_frame};
+use crate::model::kind::{classify, is_goroutine_leak, ProfileKind};
+use crate::model::names::{derived_state, first_user_frame, is_runtime};
+use crate::model::waitreason::{self, WaitClass};
 use crate::model::{Profile, StackId};
 use crate::transform;
 use crate::util::hash::FxHashMap;
@@ -26,6 +27,30 @@ pub struct Rule {
     pub thresholds: &'static str,
     pub fix: &'static str,
 }
+
+pub const PROVEN_LEAK: Rule = Rule {
+    id: "runtime-proven-leak",
+    title: "Goroutine leaks proven by the Go runtime",
+    matches: "goroutines a debug=2 dump marks (leaked) (Go 1.26+), and every goroutine of a goroutineleak profile \
+              (binary, debug=1 or debug=2): the garbage collector found that nothing still running can ever \
+              unblock them",
+    thresholds: "none: one proven leak is enough; ranked above every heuristic finding",
+    fix: "Each site below waits on a channel, lock or WaitGroup that no running goroutine can reach any more: the \
+          other side returned without sending, receiving, closing or unlocking. Give the goroutine a way out \
+          (close the channel when the producer is done, a buffered channel for a result nobody may read, a context \
+          in the select), or make sure the other side always runs.",
+};
+
+pub const NEVER_WAKES: Rule = Rule {
+    id: "never-wakes",
+    title: "Goroutines that can never wake: a nil channel or an empty select",
+    matches: "goroutines in chan send (nil chan), chan receive (nil chan) or select (no cases), whatever the Go \
+              version calls them",
+    thresholds: "none: one is enough, since nothing can ever wake such a goroutine",
+    fix: "A send or receive on a nil channel blocks forever: make sure the channel is made (make(chan T)) before \
+          the goroutine uses it, and that no code path sets it to nil while goroutines wait on it. An empty \
+          `select {}` also blocks forever: fine to park main in a server, a leak anywhere else.",
+};
 
 pub const NEW_TRANSPORT_PER_REQUEST: Rule = Rule {
     id: "http-transport-per-request",
@@ -53,8 +78,8 @@ pub const BODY_NOT_CLOSED: Rule = Rule {
 pub const BLOCKED_ON_CHANNEL: Rule = Rule {
     id: "blocked-on-channel",
     title: "Goroutines blocked on a channel",
-    matches: "goroutines in chan send, chan receive or select (including select with no cases) whose first frame \
-              outside the runtime is in your code, not the standard library",
+    matches: "goroutines waiting on a channel (chan send, chan receive, select: the wait reasons of the channel \
+              class) whose first frame outside the runtime is in your code, not the standard library",
     thresholds: "the runtime reported a deadlock; or the dump is a crash and such goroutines exist; or at least 10 \
                  goroutines on one stack that grew between snapshots or waited the whole interval between them; \
                  or at least 100 on one stack in a single snapshot",
@@ -65,8 +90,8 @@ pub const BLOCKED_ON_CHANNEL: Rule = Rule {
 pub const LOCK_PILEUP: Rule = Rule {
     id: "lock-pileup",
     title: "Goroutines piled up on a lock or WaitGroup",
-    matches: "goroutines in semacquire: sync.(*Mutex).Lock, sync.(*RWMutex).Lock/RLock, sync.(*WaitGroup).Wait, \
-              sync.(*Cond).Wait",
+    matches: "goroutines of the sync class: sync.Mutex.Lock, sync.RWMutex.Lock/RLock, sync.WaitGroup.Wait, \
+              sync.Cond.Wait, and semacquire, which Go before 1.20 printed for the first four",
     thresholds: "the runtime reported a deadlock; or the dump is a crash and such goroutines exist; or at least 10 \
                  goroutines on one stack (grown between snapshots, or waiting the whole interval, when there are several)",
     fix: "Find the holder: a goroutine that never unlocks (a missing Unlock on an error path, a lock held across \
@@ -105,9 +130,11 @@ pub const GOROUTINE_STACKS: Rule = Rule {
 
 /// Every rule, in the order findings of equal severity are listed.
 pub const RULES: &[Rule] = &[
+    PROVEN_LEAK,
     NEW_TRANSPORT_PER_REQUEST,
     BODY_NOT_CLOSED,
     BLOCKED_ON_CHANNEL,
+    NEVER_WAKES,
     LOCK_PILEUP,
     TIMERS_NOT_STOPPED,
     ALLOCATION_SITE_DOMINATES,
@@ -167,6 +194,8 @@ impl Finding {
 #[derive(Default)]
 pub struct Inputs<'a> {
     pub goroutines: Vec<&'a Profile>,
+    /// goroutineleak profiles: what the runtime proved leaked, not a snapshot of every goroutine.
+    pub leaks: Vec<&'a Profile>,
     pub heaps: Vec<&'a Profile>,
     /// A limit the user entered (bytes for heap, a count for goroutines), for projections.
     pub limit: Option<f64>,
@@ -184,12 +213,13 @@ impl<'a> Inputs<'a> {
         let mut i = Inputs::default();
         for p in profiles {
             match classify(p) {
+                ProfileKind::Goroutine if is_goroutine_leak(p) => i.leaks.push(p),
                 ProfileKind::Goroutine => i.goroutines.push(p),
                 ProfileKind::Heap | ProfileKind::Allocs => i.heaps.push(p),
                 _ => {}
             }
         }
-        for list in [&mut i.goroutines, &mut i.heaps] {
+        for list in [&mut i.goroutines, &mut i.leaks, &mut i.heaps] {
             if list.iter().all(|p| p.time_nanos != 0) {
                 list.sort_rows_by_key(|p| p.time_nanos);
             }
@@ -203,22 +233,13 @@ pub fn run(inputs: &Inputs) -> Vec<Finding> {
     let mut out = Vec::new();
     let gs: Vec<GoroutineSnapshot> = inputs.goroutines.iter().map(|p| GoroutineSnapshot::new(p)).collect();
     let hs: Vec<HeapSnapshot> = inputs.heaps.iter().filter_map(|p| HeapSnapshot::new(p)).collect();
+    let leaks: Vec<GoroutineSnapshot> = inputs.leaks.iter().map(|p| GoroutineSnapshot::new(p)).collect();
+    out.extend(proven_leaks(&gs, &leaks));
     out.extend(transport_per_request(&gs, &hs, inputs.goroutine_limit.or(inputs.limit)));
     out.extend(body_not_closed(&gs));
-    out.extend(blocked(&gs, BLOCKED_ON_CHANNEL, &["chan send", "chan receive", "select", "select (no cases)"], 100));
-    out.extend(blocked(
-        &gs,
-        LOCK_PILEUP,
-        &[
-            "semacquire",
-            "sync.Mutex.Lock",
-            "sync.RWMutex.Lock",
-            "sync.RWMutex.RLock",
-            "sync.WaitGroup.Wait",
-            "sync.Cond.Wait",
-        ],
-        10,
-    ));
+    out.extend(blocked(&gs, BLOCKED_ON_CHANNEL, WaitClass::Channel, 100));
+    out.extend(never_wakes(&gs));
+    out.extend(blocked(&gs, LOCK_PILEUP, WaitClass::Sync, 10));
     out.extend(timers(&hs));
     out.extend(allocation_site(&hs, inputs.heap_limit.or(inputs.limit)));
     out.extend(goroutine_stacks(&gs, &hs));
@@ -232,7 +253,6 @@ pub fn run(inputs: &Inputs) -> Vec<Finding> {
 
 /// One group of goroutines: a distinct stack (and label set) of a goroutine profile.
 struct Group {
-    stack: StackId,
     count: i64,
     /// Function names, leaf first, inlined frames expanded.
     frames: Vec<String>,
@@ -243,6 +263,10 @@ struct Group {
     ids: Vec<u64>,
     /// Minimum wait in minutes over the group (debug=2 only; None if not printed).
     min_wait: Option<u32>,
+    /// Longest wait in minutes (debug=2 only).
+    max_wait: Option<u32>,
+    /// Goroutines the runtime proved leaked: `(leaked)` records, or all of a goroutineleak profile.
+    leaked: i64,
     created_by: Option<String>,
 }
 
@@ -285,13 +309,14 @@ impl<'a> GoroutineSnapshot<'a> {
                     .map(|&(k, v)| (p.str(k).to_string(), p.str(v).to_string()))
                     .collect();
                 groups.push(Group {
-                    stack: key.0,
                     count: 0,
                     frames,
                     labels,
                     states: Vec::new(),
                     ids: Vec::new(),
                     min_wait: None,
+                    max_wait: None,
+                    leaked: 0,
                     created_by: None,
                 });
                 groups.len() - 1
@@ -300,10 +325,9 @@ impl<'a> GoroutineSnapshot<'a> {
         }
         // Per-goroutine records of a debug=2 dump: states, ids, waits, creators.
         if let Some(t) = &p.goroutines {
-            let by_stack: FxHashMap<StackId, usize> = groups.iter().enumerate().map(|(i, g)| (g.stack, i)).collect();
             let mut states: Vec<FxHashMap<String, i64>> = vec![FxHashMap::default(); groups.len()];
             for gr in &t.goroutines {
-                let Some(&gi) = by_stack.get(&gr.stack) else { continue };
+                let Some(&gi) = by_key.get(&(gr.stack, gr.labels.0)) else { continue };
                 record(&mut groups[gi], &mut states[gi], p, gr);
             }
             for (g, s) in groups.iter_mut().zip(states) {
@@ -312,9 +336,13 @@ impl<'a> GoroutineSnapshot<'a> {
                 g.states = v;
             }
         }
+        let leak_profile = is_goroutine_leak(p);
         for g in &mut groups {
             if g.states.is_empty() {
                 g.states = vec![(derived_state(&g.frames).to_string(), g.count)];
+            }
+            if leak_profile {
+                g.leaked = g.count;
             }
         }
         let total = groups.iter().map(|g| g.count).sum();
@@ -334,6 +362,8 @@ fn record(g: &mut Group, states: &mut FxHashMap<String, i64>, p: &Profile, gr: &
     g.ids.push(gr.id);
     let w = gr.wait_minutes.unwrap_or(0);
     g.min_wait = Some(g.min_wait.map_or(w, |m| m.min(w)));
+    g.max_wait = Some(g.max_wait.map_or(w, |m| m.max(w)));
+    g.leaked += gr.leaked as i64;
     if g.created_by.is_none() {
         g.created_by = gr.created_by.as_ref().map(|c| p.str(c.function).to_string());
     }
@@ -437,7 +467,8 @@ fn read_loop_waiting_on_body(g: &Group) -> bool {
     if below.iter().any(|f| f == "bufio.(*Reader).Peek") {
         return false;
     }
-    below.iter().any(|f| f == "runtime.selectgo") || (pos == 0 && g.states.iter().any(|(s, _)| s.starts_with("select")))
+    below.iter().any(|f| f == "runtime.selectgo")
+        || (pos == 0 && g.states.iter().any(|(s, _)| waitreason::classify(s) == WaitClass::Channel))
 }
 
 fn transport_per_request(gs: &[GoroutineSnapshot], hs: &[HeapSnapshot], limit: Option<f64>) -> Option<Finding> {
@@ -638,12 +669,11 @@ fn body_not_closed(gs: &[GoroutineSnapshot]) -> Option<Finding> {
     })
 }
 
-/// Rules 3 and 4: goroutines blocked in `states`, in user code. With a single
+/// Goroutines blocked on a wait of `class`, in user code. With a single
 /// snapshot of a live process, `single_min` goroutines on one stack are needed.
-fn blocked(gs: &[GoroutineSnapshot], rule: Rule, states: &[&str], single_min: i64) -> Option<Finding> {
+fn blocked(gs: &[GoroutineSnapshot], rule: Rule, class: WaitClass, single_min: i64) -> Option<Finding> {
     let last = gs.last()?;
-    let in_state =
-        |g: &Group| g.states.iter().any(|(s, _)| states.iter().any(|x| s == x || s.starts_with(&format!("{x},"))));
+    let in_state = |g: &Group| g.states.iter().any(|(s, _)| waitreason::classify(s) == class);
     let candidate = |g: &Group| in_state(g) && first_user_frame(&g.frames).is_some();
     let first = if gs.len() >= 2 { Some(&gs[0]) } else { None };
     let interval = first.and_then(|f| minutes(f.p, last.p));
@@ -709,6 +739,168 @@ fn blocked(gs: &[GoroutineSnapshot], rule: Rule, states: &[&str], single_min: i6
         stacks: hits.iter().take(4).map(|(g, _)| stack_ref(g, first_user_frame(&g.frames).unwrap())).collect(),
         fix: rule.fix,
         thresholds: rule.thresholds,
+    })
+}
+
+/// Where a group waits: its first frame in user code, else its first frame
+/// outside the runtime, else its leaf.
+fn blocking_site(g: &Group) -> String {
+    first_user_frame(&g.frames)
+        .or_else(|| g.frames.iter().find(|f| !is_runtime(f)))
+        .or_else(|| g.frames.first())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The labels of a group as `k=v` pairs (without the traceback's `state`).
+fn labels_text(g: &Group) -> String {
+    let l: Vec<String> = g.labels.iter().filter(|(k, _)| k != "state").map(|(k, v)| format!("{k}={v}")).collect();
+    l.join(" ")
+}
+
+/// One blocking site of proven leaks: the groups there, their count, wait reason, labels, waits.
+struct LeakSite<'g> {
+    site: String,
+    reason: String,
+    count: i64,
+    groups: Vec<&'g Group>,
+    labels: Vec<String>,
+    max_wait: Option<u32>,
+}
+
+fn leak_sites<'g>(snap: &'g GoroutineSnapshot) -> Vec<LeakSite<'g>> {
+    let mut sites: Vec<LeakSite> = Vec::new();
+    for g in snap.groups.iter().filter(|g| g.leaked > 0) {
+        let site = blocking_site(g);
+        let reason = match g.states.first().map(|s| s.0.as_str()) {
+            // debug=1 text hides the runtime frames that tell the wait.
+            Some("unknown") | None => "wait reason not in this form".to_string(),
+            Some(s) => s.to_string(),
+        };
+        let at = match sites.iter().position(|s| s.site == site && s.reason == reason) {
+            Some(i) => i,
+            None => {
+                let s = LeakSite { site, reason, count: 0, groups: Vec::new(), labels: Vec::new(), max_wait: None };
+                sites.push(s);
+                sites.len() - 1
+            }
+        };
+        let s = &mut sites[at];
+        s.count += g.leaked;
+        s.groups.push(g);
+        let l = labels_text(g);
+        if !l.is_empty() && !s.labels.contains(&l) {
+            s.labels.push(l);
+        }
+        s.max_wait = s.max_wait.max(g.max_wait.filter(|&w| w > 0));
+    }
+    sites.sort_rows_by(|a, b| b.count.cmp(&a.count).then_with(|| a.site.cmp(&b.site)));
+    sites
+}
+
+fn leak_site_text(s: &LeakSite) -> String {
+    format!("{} at {} ({}){}", s.count, s.site, s.reason, leak_site_detail(s))
+}
+
+/// What a site's goroutines carry: labels, and how long they have waited.
+fn leak_site_detail(s: &LeakSite) -> String {
+    let mut t = String::new();
+    if !s.labels.is_empty() {
+        t.push_str(&format!(", labels {}", s.labels.join("; ")));
+    }
+    if let Some(w) = s.max_wait {
+        t.push_str(&format!(", blocked for up to {w} minutes"));
+    }
+    t
+}
+
+/// Goroutines the runtime proved leaked: the newest goroutineleak profile,
+/// else the newest dump with `(leaked)` goroutines. No threshold.
+fn proven_leaks(gs: &[GoroutineSnapshot], leaks: &[GoroutineSnapshot]) -> Option<Finding> {
+    let snap = leaks
+        .iter()
+        .rev()
+        .find(|s| s.groups.iter().any(|g| g.leaked > 0))
+        .or_else(|| gs.iter().rev().find(|s| s.groups.iter().any(|g| g.leaked > 0)))?;
+    let sites = leak_sites(snap);
+    let n: i64 = sites.iter().map(|s| s.count).sum();
+    let listed: Vec<String> = sites.iter().take(3).map(leak_site_text).collect();
+    let more = if sites.len() > 3 { format!("; and {} more sites", sites.len() - 3) } else { String::new() };
+    let mut evidence = vec![
+        Evidence {
+            key: "leaked_goroutines",
+            label: "goroutines proven leaked".into(),
+            value: n as f64,
+            text: count_text(n as f64),
+        },
+        Evidence {
+            key: "leak_sites",
+            label: "blocking sites".into(),
+            value: sites.len() as f64,
+            text: sites.len().to_string(),
+        },
+    ];
+    for s in sites.iter().take(8) {
+        evidence.push(Evidence {
+            key: "leaked_at_site",
+            label: format!("leaked at {} ({})", s.site, s.reason),
+            value: s.count as f64,
+            text: format!("{}{}", s.count, leak_site_detail(s)),
+        });
+    }
+    Some(Finding {
+        rule: PROVEN_LEAK.id,
+        title: PROVEN_LEAK.title,
+        severity: Severity::High,
+        summary: format!(
+            "The Go runtime proved these {} can never run again: {}{more}.",
+            plural(n, "goroutine"),
+            listed.join("; ")
+        ),
+        evidence,
+        stacks: sites.iter().take(4).map(|s| stack_ref(s.groups[0], &s.site)).collect(),
+        fix: PROVEN_LEAK.fix,
+        thresholds: PROVEN_LEAK.thresholds,
+    })
+}
+
+/// Goroutines on a nil channel or an empty select: nothing can wake them.
+fn never_wakes(gs: &[GoroutineSnapshot]) -> Option<Finding> {
+    let last = gs.last()?;
+    let never = |g: &&Group| g.states.iter().any(|(s, _)| waitreason::classify(s) == WaitClass::NeverWakes);
+    let mut hits: Vec<&Group> = last.groups.iter().filter(never).collect();
+    if hits.is_empty() {
+        return None;
+    }
+    hits.sort_rows_by(|a, b| b.count.cmp(&a.count));
+    let n: i64 = hits.iter().map(|g| g.count).sum();
+    let parts: Vec<String> = hits
+        .iter()
+        .take(3)
+        .map(|g| format!("{} in {} ({})", g.count, blocking_site(g), g.states.first().map_or("", |s| s.0.as_str())))
+        .collect();
+    Some(Finding {
+        rule: NEVER_WAKES.id,
+        title: NEVER_WAKES.title,
+        severity: Severity::Medium,
+        summary: format!("{} can never wake: {}.", plural(n, "goroutine"), parts.join("; ")),
+        evidence: vec![
+            Evidence {
+                key: "never_wakes_goroutines",
+                label: "goroutines that can never wake".into(),
+                value: n as f64,
+                text: count_text(n as f64),
+            },
+            Evidence {
+                key: "groups",
+                label: "distinct stacks".into(),
+                value: hits.len() as f64,
+                text: hits.len().to_string(),
+            },
+        ],
+        stacks: hits.iter().take(4).map(|g| stack_ref(g, &blocking_site(g))).collect(),
+        fix: NEVER_WAKES.fix,
+        thresholds: NEVER_WAKES.thresholds,
     })
 }
 

@@ -691,6 +691,13 @@ fn group_tracebacks(p: &Profile, t: &crate::model::goroutine::GoroutineTable, si
             None => (w, w),
         });
         rg.locked += g.locked_to_thread as i64;
+        // The header's pprof labels (Go 1.26+); `state` is shown as the state.
+        for &(k, v) in &p.label_sets.get(g.labels).strs {
+            let key = p.str(k);
+            if key != "state" {
+                *rg.labels.entry((key.to_string(), p.str(v).to_string())).or_insert(0) += 1;
+            }
+        }
     }
     let total = groups.iter().map(|g| g.count).sum();
     let prefix = &t.prefix;
