@@ -6,6 +6,7 @@ use crate::decode::Limits;
 use crate::load::{self, BaseOptions, Input};
 use crate::report::{Options, Report, ReportKind};
 use crate::session::Session;
+use crate::transform::demangle::Symbolize;
 use crate::transform::{BaseMode, Granularity};
 use crate::util::escape;
 use {
@@ -31,6 +32,8 @@ Options (pprof's names):
   --table=csv|markdown  (top only: the table as the page exports it; with one
                          --diff_base or --base, the diff table with both sides)
   --drop_negative  --compact_labels  --trim=false
+  --symbolize=demangle=full|templates|none | --symbolize=none  (names: pprof's
+                         demangling; the default is its simplified form)
   --tags_of_total (tags as pprof since 2023 prints them: percentages of the total)
   --raw_names (names as the profile holds them; by default control, bidi and
                zero-width characters show as \\x1b, \\u202e and terminal
@@ -85,6 +88,8 @@ pub struct Command {
     pub table: String,
     /// `strict`: decoder warnings and repairs are errors.
     pub strict: bool,
+    /// Lines pprof prints on stderr about the command line itself.
+    pub warnings: Vec<String>,
 }
 
 fn parse_bool(name: &str, v: Option<&str>) -> Result<bool, String> {
@@ -155,6 +160,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         add_comment: String::new(),
         table: String::new(),
         strict: false,
+        warnings: Vec::new(),
     };
     let mut flags = BaseFlags::default();
     let mut only_files = false;
@@ -199,8 +205,6 @@ impl Command {
                     o.mean |= name == "mean_delay";
                 }
             }
-            // profdrop never symbolizes (there is no binary); accepted for pprof command lines.
-            "symbolize" => {}
             "mean" => o.mean = parse_bool(name, v)?,
             "nodecount" => o.nodecount = Some(parse_num(name, v)?),
             "nodefraction" => o.nodefraction = parse_num(name, v)?,
@@ -267,6 +271,12 @@ impl Command {
                 self.bases.push(text());
             }
             "normalize" => self.base.normalize = parse_bool(name, v)?,
+            // There is no binary to symbolize against: what remains is demangling.
+            "symbolize" => {
+                let (s, warnings) = Symbolize::parse(&text());
+                self.base.symbolize = s;
+                self.warnings.extend(warnings);
+            }
             "max_inflated" => self.limits.max_inflated_bytes = parse_num(name, v)?,
             "max_samples" => self.limits.max_samples = parse_num(name, v)?,
             "max_stack_depth" => self.limits.max_stack_depth = parse_num(name, v)?,
@@ -363,7 +373,7 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
         ReportKind::Tree => tree::render_text(&mut rpt),
         ReportKind::Peek => match peek::render_text(&mut rpt) {
             Ok(s) => s,
-            Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&rpt, Some(&e.0)), code: 1 },
+            Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&c, &rpt, Some(&e.0)), code: 1 },
         },
         ReportKind::Traces => traces::render_text(&rpt),
         ReportKind::Tags => tags::render_text(&rpt),
@@ -374,7 +384,7 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
             let (search, trim) = (c.options.source_path.clone(), c.options.trim_path.clone());
             match list::render_text(&mut rpt, &mut |path| open_source(path, &search, &trim)) {
                 Ok(s) => s,
-                Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&rpt, Some(&e.0)), code: 1 },
+                Err(e) => return Outcome { stdout: String::new(), stderr: stderr(&c, &rpt, Some(&e.0)), code: 1 },
             }
         }
         // Filters apply to raw too; the report's profile is already merged as pprof does.
@@ -383,7 +393,7 @@ pub fn run_with(args: &[String], read: impl Fn(&str) -> std::io::Result<Vec<u8>>
             Err(e) => return fail(1, e.0),
         },
     };
-    Outcome { stdout, stderr: notes + &stderr(&rpt, None), code: 0 }
+    Outcome { stdout, stderr: notes + &stderr(&c, &rpt, None), code: 0 }
 }
 
 /// Decodes each input, adding its warnings and repairs to `notes`.
@@ -484,8 +494,8 @@ fn open_source(path: &str, search: &str, trim: &str) -> crate::report::list::Sou
 }
 
 /// What pprof writes to stderr: its notes while preparing the report, then an error.
-fn stderr(rpt: &Report, error: Option<&str>) -> String {
-    let mut s: String = rpt.notes.iter().map(|n| format!("{n}\n")).collect();
+fn stderr(c: &Command, rpt: &Report, error: Option<&str>) -> String {
+    let mut s: String = c.warnings.iter().chain(&rpt.notes).map(|n| format!("{n}\n")).collect();
     if let Some(e) = error {
         s += &format!("profdrop: {e}\n");
     }

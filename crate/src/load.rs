@@ -1,10 +1,13 @@
 //! From input files to the one profile a report is made of, as pprof's
-//! fetchProfiles does it: decode each file, merge the sources, subtract the
-//! base (`diff_base` / `base`, optionally `normalize`d), then apply the
+//! fetchProfiles does it: decode each file, merge the sources (one source
+//! too: pprof's merge keeps each distinct comment once and adds up samples
+//! with the same stack and labels), subtract the base (`diff_base` / `base`,
+//! optionally `normalize`d), demangle (`symbolize`), then apply the
 //! profile's own drop_frames/keep_frames.
 
 use crate::decode::{self, DecodeError, Limits};
 use crate::model::Profile;
+use crate::transform::demangle::{self, Symbolize};
 use crate::transform::{self, prune, BaseMode, TransformError};
 use std::fmt;
 
@@ -89,11 +92,13 @@ fn warning_kind(w: &str) -> String {
     out
 }
 
-/// How the base (if any) is applied.
+/// How the sources become one profile: the base (if any) and how it is
+/// applied, and pprof's `symbolize` (demangling) step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct BaseOptions {
     pub mode: Option<BaseMode>,
     pub normalize: bool,
+    pub symbolize: Symbolize,
 }
 
 /// Merge already-decoded sources and subtract already-decoded bases.
@@ -101,20 +106,24 @@ pub fn combine_decoded(sources: Vec<Profile>, bases: Vec<Profile>, base: BaseOpt
     if sources.is_empty() {
         return Err(LoadError { file: None, decode: None, message: "failed to fetch any source profiles".into() });
     }
-    // One source needs no merge: pprof's Compact of a single profile changes
-    // sample order and drops zero samples, which no aggregate view sees;
-    // reports that list samples (raw, traces) compact it themselves.
-    let mut p = if sources.len() == 1 && bases.is_empty() {
-        sources.into_iter().next().unwrap()
-    } else {
-        transform::combine(sources)?
-    };
+    // pprof merges one source too: the merge keeps each distinct comment
+    // once, and totals count |value| per merged sample, so a +a and a -b
+    // on one stack partly cancel before they are counted.
+    let mut p = transform::combine(sources)?;
     if !bases.is_empty() {
         let pbase = transform::combine(bases)?;
         let mode = base.mode.unwrap_or(BaseMode::Base);
         p = transform::subtract_base(p, pbase, mode, base.normalize)?;
     }
+    demangle::apply(&mut p, base.symbolize);
     Ok(prune::remove_uninteresting(&p)?)
+}
+
+/// [`combine_decoded`] of one source with no base, without copying it first.
+pub fn combine_one(p: &Profile, symbolize: Symbolize) -> Result<Profile, LoadError> {
+    let mut m = transform::merge(&[p])?;
+    demangle::apply(&mut m, symbolize);
+    Ok(prune::remove_uninteresting(&m)?)
 }
 
 /// [`combine_decoded`] with provenance: the sources merged with a `file`

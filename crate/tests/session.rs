@@ -571,3 +571,29 @@ fn cli_exports_the_top_and_diff_tables() {
     assert_eq!(xml.code, 1);
     assert!(xml.stderr.contains("csv or markdown"), "{}", xml.stderr);
 }
+
+#[test]
+fn names_are_demangled_and_searches_match_the_system_names_too() {
+    // A Go -race CPU profile: the race runtime's C++ names are mangled.
+    let race = common::read(common::fixtures().join("parity/go119-race.cpu.pprof"));
+    let mut s = Session::new();
+    let id = s.load("race.cpu.pprof", &race).unwrap().id;
+    let o = opts();
+    let t = s.top(&[id], &o).unwrap();
+    let names = all(&t.name);
+    assert!(names.contains(&"__tsan::SlotLock"), "{names:?}");
+    assert!(names.iter().all(|n| !n.starts_with("_Z")), "{names:?}");
+    for pattern in ["^__tsan::SlotLock$", "^_ZN6__tsan8SlotLockEPNS_11ThreadStateE$"] {
+        let m = s.top_match(&[id], &o, pattern).unwrap();
+        let hits: Vec<&str> = names.iter().zip(&m.0).filter(|(_, &x)| x == 1).map(|(n, _)| *n).collect();
+        assert_eq!(hits, ["__tsan::SlotLock"], "{pattern}");
+    }
+    // Only the mangled names hold `_ZN6__tsan`: it finds the __tsan:: functions, in the flame graph too.
+    let m = s.top_match(&[id], &o, "^_ZN6__tsan").unwrap();
+    let hits: Vec<&str> = names.iter().zip(&m.0).filter(|(_, &x)| x == 1).map(|(n, _)| *n).collect();
+    assert!(hits.len() >= 3 && hits.iter().all(|n| n.starts_with("__tsan::")), "{hits:?}");
+    let f = s.flame_search(&[id], &o, "^_ZN6__tsan8SlotLock").unwrap();
+    let row = names.iter().position(|n| *n == "__tsan::SlotLock").unwrap();
+    assert_eq!(f.pct, t.cum_pct.get(row));
+    assert!(f.frames.0.contains(&1));
+}

@@ -82,11 +82,14 @@ for (const file of ['profdrop.html', 'index.html', 'embed.js']) {
   });
 }
 
-test('the engine module the page ships is at most 400 KB gzipped', () => {
+// 387 KB before the demanglers (cpp_demangle, rustc-demangle: pprof's names
+// for C++ and Rust symbols); 474 KB with them at the profile's opt-level 3,
+// 459 KB with them optimised for size (Cargo.toml), which the limit holds.
+test('the engine module the page ships is at most 460 KB gzipped', () => {
   const wasm = readFileSync(join(root, 'target/wasm-pkg/profdrop_bg.wasm'));
   const gz = gzipSync(wasm, { level: 9 }).length;
   console.log(`wasm: ${wasm.length} bytes, ${gz} gzipped`);
-  expect(gz).toBeLessThanOrEqual(400_000);
+  expect(gz).toBeLessThanOrEqual(460_000);
 });
 
 test('the shipped engine has none of the test build\'s hooks (crash, exhaust, stall on purpose)', () => {

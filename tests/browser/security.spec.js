@@ -3,9 +3,11 @@
 import { test, expect, drop, foreign, settled } from './fixtures.js';
 import { encodeProfile } from './pprof-writer.js';
 
-const IMG = '<img src=x onerror=alert(1)>';
-const SCRIPT = '<script>alert(2)</script>';
-const SVG = '</svg><svg onload=alert(3)>';
+// "main." before the markup: pprof simplifies names that look like demangled
+// C++ (they hold < or >) unless they hold ".<", as these do.
+const IMG = 'main.<img src=x onerror=alert(1)>';
+const SCRIPT = 'main.<script>alert(2)</script>';
+const SVG = 'main.</svg><svg onload=alert(3)>';
 const JS = 'javascript:alert(4)';
 
 function hostileProfile() {

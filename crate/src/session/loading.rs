@@ -121,7 +121,10 @@ impl Session {
     }
 
     /// Adds a decoded profile (what a load ends with; also for profiles made natively).
-    pub fn add(&mut self, name: &str, size: usize, p: Profile) -> Summary {
+    pub fn add(&mut self, name: &str, size: usize, mut p: Profile) -> Summary {
+        // Names as pprof shows them (demangled, simplified) from the start,
+        // so every view agrees: comparisons, goroutines and findings too.
+        crate::transform::demangle::apply(&mut p, Default::default());
         let id = self.loaded.len() as u32;
         let summary = summary(id, name, size, &p);
         self.loaded.push(Some(Loaded { name: name.to_string(), size, profile: p }));

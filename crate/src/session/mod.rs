@@ -159,5 +159,39 @@ fn compile(pattern: &str) -> Result<Option<regex::Regex>> {
 
 /// For each name, whether `re` matches it (no pattern: `empty`).
 fn matches<'a>(re: &Option<regex::Regex>, names: impl Iterator<Item = &'a str>, empty: bool) -> U8s {
-    U8s(names.map(|n| re.as_ref().map_or(empty, |re| re.is_match(n)) as u8).collect())
+    matches_either(re, names, &SystemNames::default(), empty)
+}
+
+/// [`matches`], where a name also matches when one of the system names it
+/// was demangled from does (`_ZN6__tsan8SlotLockE…` finds `__tsan::SlotLock`).
+fn matches_either<'a>(
+    re: &Option<regex::Regex>,
+    names: impl Iterator<Item = &'a str>,
+    sys: &SystemNames,
+    empty: bool,
+) -> U8s {
+    let hit =
+        |re: &regex::Regex, n: &str| re.is_match(n) || sys.0.get(n).is_some_and(|v| v.iter().any(|s| re.is_match(s)));
+    U8s(names.map(|n| re.as_ref().map_or(empty, |re| hit(re, n)) as u8).collect())
+}
+
+/// The names functions are shown by, with the different system names they
+/// were demangled (or simplified) from.
+#[derive(Default)]
+pub(crate) struct SystemNames(FxHashMap<String, Vec<String>>);
+
+impl SystemNames {
+    fn of(p: &Profile) -> SystemNames {
+        let mut m: FxHashMap<String, Vec<String>> = FxHashMap::default();
+        for f in &p.functions {
+            let (name, sys) = (p.str(f.name), p.str(f.system_name));
+            if !sys.is_empty() && name != sys {
+                let v = m.entry(name.to_string()).or_default();
+                if !v.iter().any(|s| s == sys) {
+                    v.push(sys.to_string());
+                }
+            }
+        }
+        SystemNames(m)
+    }
 }

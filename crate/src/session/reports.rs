@@ -3,7 +3,7 @@
 //! the top table, the flame graph, the call tree, peek, the call graph (DOT)
 //! and tags, and values formatted in the report's unit.
 
-use super::{compile, err, matches, F64s, Result, Session, StrCol, U32s, U8s};
+use super::{compile, err, matches_either, F64s, Result, Session, StrCol, SystemNames, U32s, U8s};
 use crate::load;
 use crate::model::Profile;
 use crate::report::top::{self, Top};
@@ -26,6 +26,8 @@ pub(super) struct Prepared {
     tree: [Option<CallTree>; 2],
     /// The last layout, by (zoom node, min fraction bits).
     flame: Option<((u32, u64), FlameLayout)>,
+    /// What searches match besides the names shown.
+    sys: SystemNames,
 }
 
 impl Prepared {
@@ -291,9 +293,8 @@ impl Session {
                 .collect::<Result<Vec<_>>>()?;
             return load::combine_with_provenance(v, Vec::new(), Default::default()).map_err(err);
         }
-        // One source: what load::combine_decoded does for it, without first copying the profile.
         if let [id] = ids {
-            return crate::transform::prune::remove_uninteresting(self.profile(*id)?).map_err(err);
+            return load::combine_one(self.profile(*id)?, Default::default()).map_err(err);
         }
         let v = ids.iter().map(|&id| self.profile(id).cloned()).collect::<Result<Vec<_>>>()?;
         load::combine_decoded(v, Vec::new(), Default::default()).map_err(err)
@@ -321,7 +322,8 @@ impl Session {
             self.source = Some((skey, self.merged(ids, o.provenance)?));
         }
         let rpt = self.report_of_source(ReportKind::Top, &o)?;
-        self.prepared.push(Prepared { key, rpt, top: [None, None], tree: [None, None], flame: None });
+        let sys = SystemNames::of(&self.source.as_ref().unwrap().1);
+        self.prepared.push(Prepared { key, rpt, top: [None, None], tree: [None, None], flame: None, sys });
         Ok(self.prepared.last_mut().unwrap())
     }
 
@@ -383,8 +385,10 @@ impl Session {
     /// Which rows of the top table (sorted as `o.cum` says) have a name matching `pattern`.
     pub fn top_match(&mut self, ids: &[u32], o: &Options, pattern: &str) -> Result<U8s> {
         let re = compile(pattern)?;
-        let t = self.prepare(ids, o)?.top(o.cum);
-        Ok(matches(&re, t.rows.iter().map(|r| r.name.as_str()), true))
+        let prep = self.prepare(ids, o)?;
+        prep.top(o.cum);
+        let t = prep.top[o.cum as usize].as_ref().unwrap();
+        Ok(matches_either(&re, t.rows.iter().map(|r| r.name.as_str()), &prep.sys, true))
     }
 
     /// The flame graph layout (view/flame.rs), zoomed into call-tree node
@@ -414,7 +418,7 @@ impl Session {
         let prep = self.prepare(ids, o)?;
         prep.tree(false);
         let (t, rpt) = (prep.tree[0].as_ref().unwrap(), &prep.rpt);
-        let frames = matches(&re, t.frames.iter().map(|f| f.name.as_str()), false);
+        let frames = matches_either(&re, t.frames.iter().map(|f| f.name.as_str()), &prep.sys, false);
         let value = covered_value(t, &frames.0);
         Ok(FlameSearch { value: value as f64, value_text: rpt.format_value(value), pct: pct(value, rpt.total), frames })
     }
@@ -451,7 +455,7 @@ impl Session {
             ids: U32s(kids.to_vec()),
             name: StrCol::of(n, kids.iter().map(|&c| t.frame_of(c).name.as_str())),
             inline: U8s(kids.iter().map(|&c| t.frame_of(c).inline as u8).collect()),
-            matched: matches(&re, kids.iter().map(|&c| t.frame_of(c).name.as_str()), false),
+            matched: matches_either(&re, kids.iter().map(|&c| t.frame_of(c).name.as_str()), &prep.sys, false),
             has_children: U8s(kids.iter().map(|&c| !t.children_of(c).is_empty() as u8).collect()),
             total: F64s::of_i64(kids.iter().map(total)),
             self_value: F64s::of_i64(kids.iter().map(own)),

@@ -1,6 +1,7 @@
 //! Transforms: pure functions from a profile to a new profile. The base is
 //! never changed, so the page can undo any step by recomputing from it.
 
+pub mod demangle;
 pub mod filter;
 pub mod granularity;
 pub mod labelnodes;
