@@ -189,8 +189,9 @@ async function refreshNow() {
     }
     return;
   }
-  controls.render(s, act[0].summary);
+  // The transform chips first: the filters' render decides whether the line above the view shows.
   breadcrumbs.render(s);
+  controls.render(s, act[0].summary);
   renderTabs(s.view);
   // The browser's tab says what it shows (several profdrop tabs stay apart).
   document.title = `${s.files.join(' + ')} · ${VIEWS[s.view] ? VIEWS[s.view].title : s.view} — profdrop`;

@@ -88,9 +88,10 @@ export function render(s, summary) {
   showApplied();
 }
 
-/** The line of applied filters above the view shows only when it says something. */
+/** The line of applied filters and transform steps above the view shows only when it says something. */
 function showApplied() {
-  $('applied').hidden = !$('chips').childElementCount && !$('messages').childElementCount;
+  const tx = $('tx-chips');
+  $('applied').hidden = !$('chips').childElementCount && !(tx && tx.childElementCount) && !$('messages').childElementCount;
 }
 
 /** Says which filters matched nothing (the engine lists them by option name or as a sentence). */
