@@ -111,7 +111,7 @@ test('hovering a node shows its flat and cum; clicking it offers focus, which th
 
   await g.click();
   await expect(page.locator('#menu .menu-title')).toHaveText('bufio.NewReaderSize');
-  await settled(page, () => page.getByRole('menuitem', { name: 'Focus on' }).click());
+  await settled(page, () => page.getByRole('menuitem', { name: 'Focus on', exact: true }).click());
   await expect(page.locator('#chips .chip')).toHaveText(['focus=^bufio\\.NewReaderSize$×']);
   expect(decodeURIComponent(new URL(page.url()).hash)).toContain('focus=^bufio\\.NewReaderSize$');
   const dot = await page.evaluate(() => window.profdrop.view().data().dot);

@@ -6,11 +6,13 @@
 
 use std::borrow::Cow;
 
-/// Characters shown escaped: C0 and C1 controls, DEL, the bidi controls and
-/// marks, zero-width characters, the line and paragraph separators.
+/// Characters shown escaped: C0 and C1 controls but the tab, DEL, the bidi
+/// controls and marks, zero-width characters, the line and paragraph
+/// separators. A tab is whitespace that shows: `go tool pprof` prints it as
+/// is (Linux kernel symbols in eBPF profiles read `name\t[module]`).
 pub fn is_hidden(c: char) -> bool {
     matches!(c,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        '\u{0}'..='\u{8}' | '\u{a}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
         | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
@@ -27,7 +29,6 @@ pub fn visible(s: &str) -> Cow<'_, str> {
             continue;
         }
         match c {
-            '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
@@ -95,7 +96,7 @@ mod tests {
         assert_eq!(visible("a\u{1b}[31mb"), "a\\x1b[31mb");
         assert_eq!(visible("evil\u{202e}gnp.exe"), "evil\\u202egnp.exe");
         assert_eq!(visible("zero\u{200b}width\u{feff}"), "zero\\u200bwidth\\ufeff");
-        assert_eq!(visible("line\nbreak\ttab\r"), "line\\nbreak\\ttab\\r");
+        assert_eq!(visible("line\nbreak\ttab\r"), "line\\nbreak\ttab\\r");
         assert_eq!(visible("\u{7f}\u{85}"), "\\x7f\\u0085");
         // Other non-ASCII text is shown as written.
         assert_eq!(visible("café.函数"), "café.函数");
