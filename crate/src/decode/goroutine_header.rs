@@ -18,6 +18,7 @@
 //! a header is not understood, the goroutine is kept with what was read and
 //! [`Header::unrecognised`] is set, so the file's warnings can say so.
 
+use super::legacy::go_unquote_prefix;
 use super::lines;
 
 /// One goroutine header, as far as it could be read.
@@ -178,81 +179,20 @@ fn read_labels(map: &[u8], h: &mut Header) -> bool {
     ok
 }
 
-/// A label key or value: bare, or a Go double-quoted string (strconv.Quote's escapes).
+/// A label key or value: bare, or a Go double-quoted string (strconv.Quote's
+/// escapes, read by the legacy formats' `go_unquote_prefix`), whole.
 pub fn unquote(s: &[u8]) -> Option<String> {
-    let Some(inner) = s.strip_prefix(b"\"") else {
+    if !s.starts_with(b"\"") {
         if s.contains(&b'"') {
             return None;
         }
         return Some(String::from_utf8_lossy(s).into_owned());
-    };
-    let inner = inner.strip_suffix(b"\"")?;
-    let mut out: Vec<u8> = Vec::with_capacity(inner.len());
-    let mut i = 0;
-    while i < inner.len() {
-        let b = inner[i];
-        i += 1;
-        if b != b'\\' {
-            out.push(b);
-            continue;
-        }
-        let e = *inner.get(i)?;
-        i += 1;
-        let simple = match e {
-            b'a' => Some(7),
-            b'b' => Some(8),
-            b'f' => Some(12),
-            b'n' => Some(b'\n'),
-            b'r' => Some(b'\r'),
-            b't' => Some(b'\t'),
-            b'v' => Some(11),
-            b'\\' | b'"' | b'\'' => Some(e),
-            _ => None,
-        };
-        if let Some(c) = simple {
-            out.push(c);
-            continue;
-        }
-        match e {
-            b'x' => {
-                out.push(u8::try_from(hex(inner.get(i..i + 2)?)?).ok()?);
-                i += 2;
-            }
-            b'u' | b'U' => {
-                let n = if e == b'u' { 4 } else { 8 };
-                let c = char::from_u32(hex(inner.get(i..i + n)?)?).unwrap_or(char::REPLACEMENT_CHARACTER);
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                i += n;
-            }
-            b'0'..=b'7' => {
-                let oct = inner.get(i - 1..i + 2)?;
-                let mut v: u32 = 0;
-                for &d in oct {
-                    if !(b'0'..=b'7').contains(&d) {
-                        return None;
-                    }
-                    v = v * 8 + (d - b'0') as u32;
-                }
-                out.push(u8::try_from(v).ok()?);
-                i += 2;
-            }
-            _ => return None,
-        }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    let text = String::from_utf8_lossy(s);
+    let (v, n) = go_unquote_prefix(&text)?;
+    (n == text.len()).then_some(v)
 }
 
-fn hex(s: &[u8]) -> Option<u32> {
-    let mut v: u32 = 0;
-    for &d in s {
-        v = v * 16 + (d as char).to_digit(16)?;
-    }
-    Some(v)
-}
-
-/// Position of `needle` outside double-quoted strings (with `\` escapes) and,
-/// for anything but `}`, outside braces.
 fn find_outside_quotes(s: &[u8], needle: u8) -> Option<usize> {
     let (mut quoted, mut escaped, mut depth) = (false, false, 0u32);
     for (i, &b) in s.iter().enumerate() {
